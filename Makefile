@@ -1,0 +1,53 @@
+# One obvious way to run everything. `make demo` and `make test` work on a fresh clone
+# with only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+DEMO_DIR ?= var/demo
+PORT ?= 8000
+
+.PHONY: demo test test-sqlite test-postgres check lint bench clean install
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/activate pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## demo: create .venv, migrate, load the bundled demo data into SQLite, serve on http://127.0.0.1:8000
+demo: $(VENV)/.installed
+	KASVU_DATA_DIR=$(DEMO_DIR) KASVU_DEMO=1 $(BIN)/kasvu migrate --no-input -v0
+	KASVU_DATA_DIR=$(DEMO_DIR) KASVU_DEMO=1 $(BIN)/kasvu demo load
+	KASVU_DATA_DIR=$(DEMO_DIR) KASVU_DEMO=1 $(BIN)/kasvu serve --port $(PORT)
+
+## test: the whole suite on SQLite, then on PostgreSQL (started or installed if needed)
+test: $(VENV)/.installed lint test-sqlite test-postgres
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests benchmarks scripts
+
+test-sqlite: $(VENV)/.installed
+	@echo "== tests on SQLite"
+	KASVU_DATABASE_URL= $(BIN)/pytest -q
+
+test-postgres: $(VENV)/.installed
+	@if scripts/ensure_postgres.sh "$(PG_URL)"; then \
+		echo "== tests on PostgreSQL ($(PG_URL))"; \
+		KASVU_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser"; \
+	else \
+		echo "!! PostgreSQL run SKIPPED: no server answers at $(PG_URL) and none could be installed"; \
+	fi
+
+check: lint
+	$(BIN)/ruff format --check src tests
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/import_bench.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

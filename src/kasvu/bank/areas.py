@@ -1,0 +1,152 @@
+"""Writing areas into the bank, and finding them again.
+
+``install_finland()`` is idempotent: it creates what is missing and updates
+names and validity of what exists, so a newer classification can be loaded
+over an older one without losing observations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from kasvu.bank.models import Area, AreaKind, Membership, Succession
+from kasvu.classification import Classification, load_finland
+
+
+class AreaNotFound(Exception):
+    """No area has the given code or key."""
+
+
+class AmbiguousArea(Exception):
+    """A bare code matches areas of several kinds."""
+
+
+def install_classification(data: Classification) -> dict[str, int]:
+    """Create or update areas, memberships and successions. Returns counts."""
+    counts = {"areas": 0, "memberships": 0, "successions": 0}
+    with transaction.atomic():
+        existing = {(a.kind, a.code): a for a in Area.objects.all()}
+        by_key: dict[tuple[str, str], Area] = {}
+        for rec in data.areas:
+            fields = {
+                "name_fi": rec.name_fi,
+                "name_sv": rec.name_sv,
+                "name_en": rec.name_en,
+                "valid_from": rec.valid_from,
+                "valid_to": rec.valid_to,
+                "sotkanet_id": rec.sotkanet_id,
+            }
+            area = existing.get((rec.kind, rec.code))
+            if area is None:
+                area = Area.objects.create(kind=rec.kind, code=rec.code, **fields)
+                counts["areas"] += 1
+            elif any(getattr(area, k) != v for k, v in fields.items()):
+                for k, v in fields.items():
+                    setattr(area, k, v)
+                area.save()
+            by_key[(rec.kind, rec.code)] = area
+        have = set(Membership.objects.values_list("group_id", "member_id", "valid_from"))
+        new = []
+        for m in data.memberships:
+            group, member = by_key[m.group], by_key[m.member]
+            if (group.id, member.id, m.valid_from) not in have:
+                have.add((group.id, member.id, m.valid_from))
+                new.append(
+                    Membership(group=group, member=member, valid_from=m.valid_from, valid_to=m.valid_to)
+                )
+        Membership.objects.bulk_create(new)
+        counts["memberships"] = len(new)
+        have_s = set(Succession.objects.values_list("predecessor_id", "successor_id"))
+        new_s = []
+        for s in data.successions:
+            pred, succ = by_key[("municipality", s.predecessor)], by_key[("municipality", s.successor)]
+            if (pred.id, succ.id) not in have_s:
+                new_s.append(Succession(predecessor=pred, successor=succ, year=s.year))
+        Succession.objects.bulk_create(new_s)
+        counts["successions"] = len(new_s)
+    return counts
+
+
+def install_finland() -> dict[str, int]:
+    return install_classification(load_finland())
+
+
+def find_area(ref: str) -> Area:
+    """Find an area by ``kind:code``, by bare code (municipality first) or by name.
+
+    Raises :class:`AreaNotFound` or :class:`AmbiguousArea` with a hint.
+    """
+    if ":" in ref:
+        kind, code = ref.split(":", 1)
+        if kind not in AreaKind.values:
+            raise AreaNotFound(f"Unknown area kind {kind!r}. Use one of: {', '.join(AreaKind.values)}.")
+        try:
+            return Area.objects.get(kind=kind, code=code)
+        except Area.DoesNotExist:
+            raise AreaNotFound(
+                f"No {kind} with code {code!r}. See `kasvu areas list --kind {kind}`."
+            ) from None
+    matches = list(Area.objects.filter(code=ref))
+    if not matches:
+        matches = (
+            list(Area.objects.filter(name_fi__iexact=ref))
+            or list(Area.objects.filter(name_sv__iexact=ref))
+            or list(Area.objects.filter(name_en__iexact=ref))
+        )
+    if not matches:
+        raise AreaNotFound(f"No area has code or name {ref!r}. See `kasvu areas list`.")
+    if len(matches) == 1:
+        return matches[0]
+    municipal = [a for a in matches if a.kind == AreaKind.MUNICIPALITY]
+    if len(municipal) == 1:
+        return municipal[0]
+    options = ", ".join(a.key for a in matches)
+    raise AmbiguousArea(f"{ref!r} matches several areas: {options}. Give one as kind:code.")
+
+
+def create_group(
+    code: str,
+    names: dict[str, str],
+    member_refs: Iterable[str],
+    *,
+    valid_from: int | None = None,
+    valid_to: int | None = None,
+    description: str = "",
+) -> Area:
+    """Create (or redefine) a user-defined group of areas.
+
+    Members are resolved first, so an unknown code changes nothing.
+    """
+    members = [find_area(ref) for ref in member_refs]
+    if not members:
+        raise ValueError("A group needs at least one member: give --members CODE ...")
+    with transaction.atomic():
+        group, _ = Area.objects.update_or_create(
+            kind=AreaKind.GROUP,
+            code=code,
+            defaults={
+                "name_fi": names.get("fi") or code,
+                "name_sv": names.get("sv", ""),
+                "name_en": names.get("en", ""),
+                "description": description,
+            },
+        )
+        Membership.objects.filter(group=group).delete()
+        Membership.objects.bulk_create(
+            Membership(group=group, member=m, valid_from=valid_from, valid_to=valid_to) for m in members
+        )
+    return group
+
+
+def members_in(group: Area, year: int) -> list[Area]:
+    """Members of ``group`` valid in ``year`` (both the membership and the member)."""
+    links = group.member_links.select_related("member")
+    return [
+        link.member
+        for link in links
+        if (link.valid_from is None or link.valid_from <= year)
+        and (link.valid_to is None or year <= link.valid_to)
+        and link.member.is_valid_in(year)
+    ]

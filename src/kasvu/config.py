@@ -1,0 +1,66 @@
+"""Configuration read once from the environment, with typed casts.
+
+Every setting kasvu reads from the environment is here, so that a newcomer
+finds them in one place (see ``docs/configuration.md``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ConfigError(Exception):
+    """An environment variable has a value kasvu cannot use."""
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} has value {raw!r}. Not a valid bool: use 1/0, true/false, yes/no or on/off.")
+
+
+def _list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class Config:
+    data_dir: Path
+    database_url: str | None
+    debug: bool
+    demo: bool
+    secret_key: str | None
+    allowed_hosts: list[str]
+    https: bool
+    hsts_seconds: int
+    cache_dir: Path
+
+    @classmethod
+    def from_env(cls) -> Config:
+        data_dir = Path(os.environ.get("KASVU_DATA_DIR", "var")).resolve()
+        demo = _bool("KASVU_DEMO", False)
+        try:
+            hsts = int(os.environ.get("KASVU_HSTS_SECONDS", "0"))
+        except ValueError as exc:
+            raise ConfigError("KASVU_HSTS_SECONDS must be a whole number of seconds, e.g. 31536000.") from exc
+        return cls(
+            data_dir=data_dir,
+            database_url=os.environ.get("KASVU_DATABASE_URL") or None,
+            debug=_bool("KASVU_DEBUG", demo),
+            demo=demo,
+            secret_key=os.environ.get("KASVU_SECRET_KEY") or None,
+            allowed_hosts=_list("KASVU_ALLOWED_HOSTS", ["127.0.0.1", "localhost"]),
+            https=_bool("KASVU_HTTPS", False),
+            hsts_seconds=hsts,
+            cache_dir=Path(os.environ.get("KASVU_CACHE_DIR", str(data_dir / "cache"))),
+        )

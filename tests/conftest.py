@@ -1,0 +1,27 @@
+"""Shared fixtures.
+
+The whole suite runs once per database: ``make test`` runs it on SQLite and
+again with ``KASVU_DATABASE_URL`` pointing to PostgreSQL. The test database
+gets Finland's areas once per session; each test runs in a transaction that
+is rolled back.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kasvu.classification import data_path
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # noqa: F811 - extends pytest-django's fixture
+    from kasvu.bank.areas import install_finland
+
+    with django_db_blocker.unblock():
+        install_finland()
+
+
+@pytest.fixture
+def data_file():
+    """Path of a real data file bundled in kasvu/data."""
+    return data_path
