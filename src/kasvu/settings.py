@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "kasvu.bank",
+    "kasvu.accounts",
+    "kasvu.plans",
+    "kasvu.knowledge",
     "kasvu.web",
 ]
 

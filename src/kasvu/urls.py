@@ -9,4 +9,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
 ]
-urlpatterns += i18n_patterns(path("", include("kasvu.web.urls")), prefix_default_language=False)
+urlpatterns += i18n_patterns(
+    path("plans/", include("kasvu.plans.urls")),
+    path("bank/", include("kasvu.knowledge.urls")),
+    path("", include("kasvu.web.urls")),
+    prefix_default_language=False,
+)

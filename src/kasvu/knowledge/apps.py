@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class KnowledgeConfig(AppConfig):
+    """Development-needs analyses and the knowledge bank of practices, projects, networks and experts."""
+
+    name = "kasvu.knowledge"
+    label = "knowledge"
+    verbose_name = "Knowledge bank"
