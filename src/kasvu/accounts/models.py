@@ -23,10 +23,14 @@ class Role(models.TextChoices):
 
 
 class Profile(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kasvu_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kasvu_profile"
+    )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
     areas = models.ManyToManyField(
-        Area, blank=True, related_name="editors",
+        Area,
+        blank=True,
+        related_name="editors",
         help_text=_("Municipalities (or groups) a municipal editor may edit."),
     )
 

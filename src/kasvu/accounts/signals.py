@@ -16,17 +16,29 @@ def _ip(request: Any) -> str | None:
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    AuditEvent.objects.create(kind=AuditEvent.Kind.LOGIN, username=user.get_username(),
-                              path=getattr(request, "path", ""), ip=_ip(request))
+    AuditEvent.objects.create(
+        kind=AuditEvent.Kind.LOGIN,
+        username=user.get_username(),
+        path=getattr(request, "path", ""),
+        ip=_ip(request),
+    )
 
 
 @receiver(user_logged_out)
 def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    AuditEvent.objects.create(kind=AuditEvent.Kind.LOGOUT, username=user.get_username() if user else "",
-                              path=getattr(request, "path", ""), ip=_ip(request))
+    AuditEvent.objects.create(
+        kind=AuditEvent.Kind.LOGOUT,
+        username=user.get_username() if user else "",
+        path=getattr(request, "path", ""),
+        ip=_ip(request),
+    )
 
 
 @receiver(user_login_failed)
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
-    AuditEvent.objects.create(kind=AuditEvent.Kind.LOGIN_FAILED, username=str(credentials.get("username", ""))[:150],
-                              path=getattr(request, "path", ""), ip=_ip(request))
+    AuditEvent.objects.create(
+        kind=AuditEvent.Kind.LOGIN_FAILED,
+        username=str(credentials.get("username", ""))[:150],
+        path=getattr(request, "path", ""),
+        ip=_ip(request),
+    )

@@ -229,12 +229,23 @@ class Observation(models.Model):
     """One value of an indicator for an area, year and breakdown.
 
     Written in bulk by :mod:`kasvu.bank.loader`, never one ORM save per row.
+    The foreign keys have no database constraint: the loader resolves and
+    checks every id before writing, and per-row constraint checks would cost
+    more than half of the bulk-load time (see ``benchmarks/RESULTS.md``).
+    Deleting an area or indicator still deletes its observations (Django
+    cascades).
     """
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
-    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="observations")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="observations", db_constraint=False, db_index=False
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.CASCADE, related_name="observations", db_constraint=False, db_index=False
+    )
     year = models.SmallIntegerField()
-    breakdown = models.ForeignKey(Breakdown, on_delete=models.PROTECT, default=1)
+    breakdown = models.ForeignKey(
+        Breakdown, on_delete=models.PROTECT, default=1, db_constraint=False, db_index=False
+    )
     value = models.FloatField(null=True, blank=True)
     numerator = models.FloatField(null=True, blank=True)
     denominator = models.FloatField(null=True, blank=True)
@@ -242,7 +253,9 @@ class Observation(models.Model):
     ci_lower = models.FloatField(null=True, blank=True)
     ci_upper = models.FloatField(null=True, blank=True)
     flags = models.IntegerField(default=0)
-    import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="observations")
+    import_run = models.ForeignKey(
+        ImportRun, on_delete=models.PROTECT, related_name="observations", db_constraint=False, db_index=False
+    )
 
     class Meta:
         constraints = [

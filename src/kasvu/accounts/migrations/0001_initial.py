@@ -6,38 +6,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('bank', '0002_breakdowns'),
+        ("bank", "0002_breakdowns"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('kind', models.CharField(choices=[('login', 'signed in'), ('login_failed', 'sign-in failed'), ('logout', 'signed out'), ('denied', 'request denied')], max_length=20)),
-                ('username', models.CharField(blank=True, max_length=150)),
-                ('path', models.CharField(blank=True, max_length=500)),
-                ('method', models.CharField(blank=True, max_length=10)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('detail', models.CharField(blank=True, max_length=500)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("login", "signed in"),
+                            ("login_failed", "sign-in failed"),
+                            ("logout", "signed out"),
+                            ("denied", "request denied"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("username", models.CharField(blank=True, max_length=150)),
+                ("path", models.CharField(blank=True, max_length=500)),
+                ("method", models.CharField(blank=True, max_length=10)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("detail", models.CharField(blank=True, max_length=500)),
             ],
             options={
-                'ordering': ['-at'],
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('regional_admin', 'regional administrator'), ('analyst', 'analyst'), ('municipal_editor', 'municipal editor'), ('viewer', 'viewer')], default='viewer', max_length=20)),
-                ('areas', models.ManyToManyField(blank=True, help_text='Municipalities (or groups) a municipal editor may edit.', related_name='editors', to='bank.area')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='kasvu_profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("regional_admin", "regional administrator"),
+                            ("analyst", "analyst"),
+                            ("municipal_editor", "municipal editor"),
+                            ("viewer", "viewer"),
+                        ],
+                        default="viewer",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "areas",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Municipalities (or groups) a municipal editor may edit.",
+                        related_name="editors",
+                        to="bank.area",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kasvu_profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
     ]

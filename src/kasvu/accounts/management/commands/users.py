@@ -1,0 +1,80 @@
+"""kasvu users add|list: accounts with a role (and areas for municipal editors)."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from kasvu.accounts.models import Profile, Role
+from kasvu.bank.areas import AmbiguousArea, AreaNotFound, find_area
+
+
+class Command(BaseCommand):
+    help = "Add or list users with their roles."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        add = sub.add_parser("add", help="Add a user, or change an existing user's role and areas.")
+        add.add_argument("username")
+        add.add_argument("--role", choices=Role.values, required=True)
+        add.add_argument(
+            "--areas",
+            nargs="*",
+            default=[],
+            metavar="CODE",
+            help="Municipalities (or groups) a municipal editor may edit.",
+        )
+        add.add_argument("--email", default="")
+        add.add_argument(
+            "--password-env",
+            metavar="VAR",
+            help="Read the password from this environment variable instead of asking.",
+        )
+        sub.add_parser("list", help="List users and roles.")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["action"] == "list":
+            for p in (
+                Profile.objects.select_related("user").prefetch_related("areas").order_by("user__username")
+            ):
+                areas = ", ".join(a.code for a in p.areas.all())
+                self.stdout.write(f"{p.user.username:<20} {p.role:<18} {areas}")
+            return
+        try:
+            areas = [find_area(ref) for ref in opts["areas"]]
+        except (AreaNotFound, AmbiguousArea) as exc:
+            raise CommandError(str(exc)) from exc
+        if opts["role"] == Role.MUNICIPAL_EDITOR and not areas:
+            raise CommandError("A municipal editor needs --areas CODE ... (the municipalities they edit).")
+        User = get_user_model()
+        user = User.objects.filter(username=opts["username"]).first()
+        password = None
+        if user is None or opts["password_env"]:
+            password = os.environ.get(opts["password_env"]) if opts["password_env"] else getpass.getpass()
+            if not password:
+                raise CommandError(f"No password: set {opts['password_env'] or 'one at the prompt'}.")
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from exc
+        with transaction.atomic():
+            if user is None:
+                user = User.objects.create_user(
+                    opts["username"], opts["email"], password, is_staff=opts["role"] == Role.REGIONAL_ADMIN
+                )
+            elif password:
+                user.set_password(password)
+                user.save()
+            profile, _ = Profile.objects.update_or_create(user=user, defaults={"role": opts["role"]})
+            profile.areas.set(areas)
+        self.stdout.write(
+            f"{user.username}: {profile.get_role_display()}"
+            + (f" for {', '.join(a.name() for a in areas)}" if areas else "")
+        )

@@ -1,0 +1,173 @@
+"""Exporting exactly what is stored: values, flags and provenance.
+
+Pure of the web: returns a Polars frame that the command (and later the web
+downloads and the API) write as CSV, XLSX or JSON.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from kasvu.bank.loader import observations_frame
+from kasvu.bank.models import Area, Breakdown, ImportRun, Indicator
+from kasvu.importers.base import FLAG_NAMES
+
+EXPORT_COLUMNS = [
+    "indicator",
+    "indicator_title_fi",
+    "area_kind",
+    "area_code",
+    "area_name_fi",
+    "year",
+    "breakdown",
+    "value",
+    "numerator",
+    "denominator",
+    "sample_size",
+    "ci_lower",
+    "ci_upper",
+    "flags",
+    "unit",
+    "source",
+    "licence",
+    "attribution",
+    "import_id",
+    "import_kind",
+    "import_source",
+    "retrieved_at",
+    "imported_at",
+]
+
+
+def stored_observations(
+    indicators: list[Indicator] | None = None,
+    areas: list[Area] | None = None,
+    years: tuple[int, int] | None = None,
+) -> pl.DataFrame:
+    """Observations with readable keys, flags as names and provenance columns."""
+    frame = observations_frame(
+        indicator_ids=[i.id for i in indicators] if indicators is not None else None,
+        area_ids=[a.id for a in areas] if areas is not None else None,
+        years=years,
+    )
+    ind_ids = frame["indicator_id"].unique().to_list()
+    area_ids = frame["area_id"].unique().to_list()
+    run_ids = frame["import_run_id"].unique().to_list()
+    inds = pl.DataFrame(
+        [
+            (i.id, i.key, i.title_fi, i.unit, i.source.name("en"), i.licence, i.attribution)
+            for i in Indicator.objects.filter(id__in=ind_ids).select_related("source")
+        ],
+        schema={
+            "indicator_id": pl.Int64,
+            "indicator": pl.String,
+            "indicator_title_fi": pl.String,
+            "unit": pl.String,
+            "source": pl.String,
+            "licence": pl.String,
+            "attribution": pl.String,
+        },
+        orient="row",
+    )
+    area_frame = pl.DataFrame(
+        list(Area.objects.filter(id__in=area_ids).values_list("id", "kind", "code", "name_fi")),
+        schema={
+            "area_id": pl.Int64,
+            "area_kind": pl.String,
+            "area_code": pl.String,
+            "area_name_fi": pl.String,
+        },
+        orient="row",
+    )
+    bds = pl.DataFrame(
+        list(Breakdown.objects.values_list("id", "key")),
+        schema={"breakdown_id": pl.Int64, "breakdown": pl.String},
+        orient="row",
+    )
+    runs = pl.DataFrame(
+        [
+            (
+                r.id,
+                r.kind,
+                r.source_url or r.source_file,
+                r.retrieved_at.isoformat() if r.retrieved_at else None,
+                r.started_at.isoformat(),
+            )
+            for r in ImportRun.objects.filter(id__in=run_ids)
+        ],
+        schema={
+            "import_id": pl.Int64,
+            "import_kind": pl.String,
+            "import_source": pl.String,
+            "retrieved_at": pl.String,
+            "imported_at": pl.String,
+        },
+        orient="row",
+    )
+    flag_expr = pl.concat_str(
+        [pl.when(pl.col("flags") & bit != 0).then(pl.lit(name)) for bit, name in FLAG_NAMES.items()],
+        separator=",",
+        ignore_nulls=True,
+    )
+    out = (
+        frame.join(inds, on="indicator_id", how="left")
+        .join(area_frame, on="area_id", how="left")
+        .join(bds, on="breakdown_id", how="left")
+        .join(runs, left_on="import_run_id", right_on="import_id", how="left")
+        .with_columns(pl.col("import_run_id").alias("import_id"), flag_expr.alias("flags"))
+        .sort(["indicator", "area_kind", "area_code", "year", "breakdown"])
+    )
+    return out.select(EXPORT_COLUMNS)
+
+
+def write(frame: pl.DataFrame, path: Path | None, fmt: str) -> bytes | None:
+    """Write ``frame`` as csv, xlsx or json to ``path`` (or return bytes when path is None)."""
+    import io
+
+    buf = io.BytesIO()
+    if fmt == "csv":
+        frame.write_csv(buf)
+    elif fmt == "json":
+        frame.write_json(buf)
+    elif fmt == "xlsx":
+        _write_xlsx(frame, buf)
+    else:
+        raise ValueError(f"Unknown format {fmt!r}: use csv, xlsx or json.")
+    data = buf.getvalue()
+    if path is None:
+        return data
+    Path(path).write_bytes(data)
+    return None
+
+
+def _write_xlsx(frame: pl.DataFrame, buf: object) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "observations"
+    ws.append(frame.columns)
+    for row in frame.iter_rows():
+        ws.append(list(row))
+    meta = wb.create_sheet("metadata")
+    meta.append(["column", "meaning"])
+    for col, meaning in COLUMN_MEANINGS.items():
+        meta.append([col, meaning])
+    wb.save(buf)
+
+
+COLUMN_MEANINGS = {
+    "indicator": "kasvu's indicator key: <source>:<id at source>",
+    "breakdown": "total, male, female, or e.g. grade=5;sex=female",
+    "value": "the value as published (unit in 'unit')",
+    "numerator": "count in the numerator (e.g. persons), where the source gives it",
+    "denominator": "count in the denominator, where known",
+    "sample_size": "respondents (surveys)",
+    "ci_lower": "lower bound of the 95 % confidence interval given by the source (surveys)",
+    "flags": "provisional, break_in_series, suppressed_at_source, generated (generated demo data, not real)",
+    "import_id": "the import that last changed this value (see kasvu imports)",
+    "retrieved_at": "when the source was read",
+    "licence": "licence of the data; THL and Statistics Finland data are CC BY 4.0",
+}
