@@ -1,0 +1,74 @@
+"""kasvu demo load: the bundled demo data (real where we have it, generated and labelled where not)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from kasvu import demo
+from kasvu.bank.areas import create_group, install_finland
+from kasvu.bank.loader import load
+from kasvu.classification import DEMO_GROUPS, data_path
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo data set: Finland's areas, real THL and Statistics Finland values, generated extras."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["load"])
+        parser.add_argument(
+            "--no-generated", action="store_true", help="Only real data, no generated values."
+        )
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        say = self.stdout.write
+        counts = install_finland()
+        say(
+            f"areas: {counts['areas']} new, {counts['memberships']} memberships, {counts['successions']} mergers"
+        )
+        for code, (names, members) in DEMO_GROUPS.items():
+            create_group(code, names, members, description="Example group of the regional unit (demo).")
+        say(f"groups: {', '.join(n['en'] for n, _ in DEMO_GROUPS.values())}")
+        call_command("import_", "sotkanet-2013", str(data_path("sotkanet_2013")), stdout=self.stdout)
+        call_command(
+            "import_",
+            "sotkanet",
+            "--metadata",
+            str(data_path("sotkanet_metadata", "indicators_metadata.json")),
+            stdout=self.stdout,
+        )
+        fixture_meta = str(data_path("sotkanet_fixtures", "metadata_171_5513.json"))
+        for name in ("sotkanet_127_fixture.json", "sotkanet_171_fixture.json", "sotkanet_5513_fixture.json"):
+            call_command(
+                "import_",
+                "sotkanet",
+                str(data_path("sotkanet_fixtures", name)),
+                "--metadata",
+                fixture_meta,
+                stdout=self.stdout,
+            )
+        for kind, file, mapping in (
+            ("px", ("statfin_px", "statfin_vaerak_pxt_11rc.px"), ("mappings", "statfin_vaerak_11rc.yaml")),
+            (
+                "jsonstat",
+                ("statfin_jsonstat", "api-query-three-cities.json"),
+                ("mappings", "statfin_11re.yaml"),
+            ),
+        ):
+            if data_path(*mapping).exists():
+                call_command(
+                    "import_",
+                    kind,
+                    str(data_path(*file)),
+                    "--mapping",
+                    str(data_path(*mapping)),
+                    stdout=self.stdout,
+                )
+        say(f"population 2025: {load(demo.population_2025(), kind='table')}")
+        if not opts["no_generated"]:
+            say(f"GENERATED demo data (not real, flagged 'generated'): {load(demo.generate(), kind='demo')}")
+        say("Demo data loaded.")

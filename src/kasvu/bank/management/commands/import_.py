@@ -1,0 +1,133 @@
+"""kasvu import KIND [FILE ...]: read with a registered importer, store in one transaction.
+
+Run as ``kasvu import``; the module is ``import_`` because ``import`` is a
+Python keyword (``kasvu.cli`` maps the name).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from kasvu.bank.loader import LoadSummary, load
+from kasvu.importers import IMPORTERS, import_file
+from kasvu.importers.base import ImportFailed, IndicatorMeta, ParsedBatch, empty_observations
+
+
+class Command(BaseCommand):
+    help = (
+        "Import indicators and values. Kinds: "
+        + ", ".join(sorted(IMPORTERS))
+        + ". Sotkanet without files reads the live API (--indicator ID ... --years Y ...)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=sorted(IMPORTERS), help="What kind of source.")
+        parser.add_argument("files", nargs="*", help="Files to import (each file is one import).")
+        parser.add_argument("--mapping", help="Mapping file for PX and JSON-stat (see docs/importing.md).")
+        parser.add_argument(
+            "--metadata", help="Sotkanet: file with /indicators/{id} metadata for offline files."
+        )
+        parser.add_argument(
+            "--indicator",
+            nargs="+",
+            type=int,
+            default=[],
+            metavar="ID",
+            help="Sotkanet API: indicator ids to fetch.",
+        )
+        parser.add_argument(
+            "--years", nargs="+", type=int, default=[], metavar="YEAR", help="Sotkanet API: years to fetch."
+        )
+        parser.add_argument(
+            "--genders", nargs="+", default=["total", "male", "female"], choices=["total", "male", "female"]
+        )
+        parser.add_argument(
+            "--cache-dir", help="Sotkanet API: response cache (default: $KASVU_CACHE_DIR/sotkanet)."
+        )
+        parser.add_argument("--refresh", action="store_true", help="Sotkanet API: ignore cached responses.")
+        parser.add_argument("--user", default="", help="Recorded as who imported (default: empty).")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        try:
+            if (
+                opts["kind"] == "sotkanet"
+                and not opts["files"]
+                and opts["metadata"]
+                and not opts["indicator"]
+            ):
+                path = Path(opts["metadata"])
+                batches = iter(
+                    [
+                        ParsedBatch(
+                            source_file=str(path),
+                            indicators=read_metadata_file(path),
+                            observations=empty_observations(),
+                        )
+                    ]
+                )
+            elif opts["kind"] == "sotkanet" and not opts["files"]:
+                batches = self._sotkanet_api(opts)
+            else:
+                if not opts["files"]:
+                    raise CommandError(f"Give the file(s) to import: kasvu import {opts['kind']} FILE ...")
+                batches = (self._read_file(Path(f), opts) for f in opts["files"])
+            for batch in batches:
+                summary = self._store(batch, opts)
+                self.stdout.write(f"{batch.source_url or batch.source_file}: {summary}")
+                for note in summary.notes:
+                    self.stdout.write(f"  note: {note}")
+        except ImportFailed as exc:
+            raise CommandError(f"{exc}\nNothing was stored from this file.") from exc
+
+    def _read_file(self, path: Path, opts: dict[str, Any]) -> ParsedBatch:
+        if not path.exists():
+            raise CommandError(f"{path}: no such file.")
+        if opts["kind"] == "sotkanet" and opts["metadata"]:
+            from kasvu.importers.sotkanet import read_data_file
+
+            return read_data_file(path, indicators=read_metadata_file(Path(opts["metadata"])))
+        return import_file(path, kind=opts["kind"], mapping=opts["mapping"])
+
+    def _sotkanet_api(self, opts: dict[str, Any]) -> Any:
+        from kasvu.importers.sotkanet import SotkanetClient
+
+        if not opts["indicator"] or not opts["years"]:
+            raise CommandError(
+                "Sotkanet API: give --indicator ID ... and --years YEAR ... (or files to import)."
+            )
+        cache = Path(opts["cache_dir"] or Path(settings.KASVU["CACHE_DIR"]) / "sotkanet")
+        client = SotkanetClient(cache_dir=cache, refresh=opts["refresh"])
+        try:
+            for ind in opts["indicator"]:
+                yield client.fetch(ind, opts["years"], opts["genders"])
+        finally:
+            client.close()
+
+    def _store(self, batch: ParsedBatch, opts: dict[str, Any]) -> LoadSummary:
+        total = batch.observations.height
+        with tqdm(total=total, unit=" rows", disable=None, leave=False, desc="storing") as bar:
+
+            def progress(done: int, of: int) -> None:
+                bar.update(done - bar.n)
+
+            return load(batch, kind=opts["kind"], user=opts["user"], progress=progress)
+
+
+def read_metadata_file(path: Path) -> list[IndicatorMeta]:
+    """Sotkanet indicator metadata saved from /indicators/{id}: one object, a list, or {"indicators": {...}}."""
+    from kasvu.importers.base import parse_json_text
+    from kasvu.importers.sotkanet import parse_indicator_metadata
+
+    obj = parse_json_text(path.read_bytes(), file=str(path))
+    if isinstance(obj, dict) and isinstance(obj.get("indicators"), dict):
+        items = list(obj["indicators"].values())
+    elif isinstance(obj, list):
+        items = obj
+    else:
+        items = [obj]
+    return [parse_indicator_metadata(item, file=str(path)) for item in items]

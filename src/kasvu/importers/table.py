@@ -1,0 +1,556 @@
+"""kasvu's own spreadsheet layout for local indicators (XLSX or CSV).
+
+An XLSX workbook has a sheet ``observations`` (one row per indicator, area,
+year and sex) and a sheet ``indicators`` (one row per indicator). A CSV file
+holds the observations; the indicators are in a sidecar ``indicators.csv`` (or
+``<name>.indicators.csv``) in the same folder. :func:`write_template` writes an
+empty workbook with both sheets and a README sheet explaining every column in
+English and Finnish. The columns are documented in :data:`COLUMNS` and in
+``docs/importing.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from kasvu.importers.base import (
+    FLAG_BREAK_IN_SERIES,
+    FLAG_PROVISIONAL,
+    FLAG_SUPPRESSED_AT_SOURCE,
+    OBSERVATION_SCHEMA,
+    ImportFailed,
+    IndicatorMeta,
+    ParsedBatch,
+)
+from kasvu.rights import RIGHT_KEYS
+
+FLAG_WORDS = {
+    "provisional": FLAG_PROVISIONAL,
+    "break": FLAG_BREAK_IN_SERIES,
+    "break_in_series": FLAG_BREAK_IN_SERIES,
+    "suppressed": FLAG_SUPPRESSED_AT_SOURCE,
+    "suppressed_at_source": FLAG_SUPPRESSED_AT_SOURCE,
+}
+SEX_WORDS = {"total": "total", "male": "male", "female": "female", "": "total"}
+DIRECTIONS = ("higher_better", "lower_better", "neutral")
+AGGREGATIONS = ("ratio", "sum", "weighted_mean", "none", "unknown")
+
+
+@dataclass(frozen=True)
+class Column:
+    sheet: str
+    name: str
+    required: bool
+    en: str
+    fi: str
+    example: Any = ""
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "observations",
+        "indicator",
+        True,
+        "Indicator key, as in the indicators sheet.",
+        "Indikaattorin tunnus (key) indicators-välilehdeltä.",
+        "local:school-meals",
+    ),
+    Column(
+        "observations",
+        "area_code",
+        True,
+        "Official area code: municipality 3 digits (049), region 2 digits (01).",
+        "Alueen virallinen koodi: kunta 3 numeroa (049), maakunta 2 numeroa (01).",
+        "049",
+    ),
+    Column(
+        "observations",
+        "year",
+        True,
+        "Year as an integer; for a school year the start year (2024 = 2024-2025).",
+        "Vuosi kokonaislukuna; lukuvuodelle alkuvuosi (2024 = 2024-2025).",
+        2024,
+    ),
+    Column(
+        "observations",
+        "sex",
+        False,
+        "total, male or female (empty = total).",
+        "total, male tai female (tyhjä = total eli yhteensä).",
+        "total",
+    ),
+    Column(
+        "observations",
+        "value",
+        True,
+        "The value; empty if suppressed.",
+        "Arvo; tyhjä, jos tieto on salattu.",
+        87.5,
+    ),
+    Column(
+        "observations",
+        "numerator",
+        False,
+        "Numerator (e.g. number of pupils who answered yes).",
+        "Osoittaja (esim. kyllä-vastanneiden määrä).",
+        350,
+    ),
+    Column(
+        "observations",
+        "denominator",
+        False,
+        "Denominator (e.g. number of respondents).",
+        "Nimittäjä (esim. vastaajien määrä).",
+        400,
+    ),
+    Column(
+        "observations",
+        "sample_size",
+        False,
+        "Number of respondents or cases, if different from the denominator.",
+        "Vastaajien tai tapausten määrä, jos eri kuin nimittäjä.",
+        400,
+    ),
+    Column(
+        "observations",
+        "flags",
+        False,
+        "Comma-separated: provisional, break, suppressed.",
+        "Pilkuilla erotettuina: provisional (ennakko), break (sarjan katko), suppressed (salattu).",
+        "",
+    ),
+    Column(
+        "indicators",
+        "key",
+        True,
+        "Unique key, 'local:' + short name in lowercase.",
+        "Yksilöivä tunnus, 'local:' + lyhyt nimi pienillä kirjaimilla.",
+        "local:school-meals",
+    ),
+    Column(
+        "indicators",
+        "title_fi",
+        True,
+        "Title in Finnish.",
+        "Nimi suomeksi.",
+        "Kouluruokailuun osallistuvat, %",
+    ),
+    Column("indicators", "title_sv", False, "Title in Swedish.", "Nimi ruotsiksi.", ""),
+    Column(
+        "indicators",
+        "title_en",
+        False,
+        "Title in English.",
+        "Nimi englanniksi.",
+        "Pupils taking school lunch, %",
+    ),
+    Column(
+        "indicators",
+        "description_fi",
+        False,
+        "Description in Finnish: what is measured and how.",
+        "Kuvaus suomeksi: mitä mitataan ja miten.",
+        "",
+    ),
+    Column("indicators", "description_sv", False, "Description in Swedish.", "Kuvaus ruotsiksi.", ""),
+    Column("indicators", "description_en", False, "Description in English.", "Kuvaus englanniksi.", ""),
+    Column(
+        "indicators",
+        "unit",
+        False,
+        "Unit, e.g. %, per 1,000, persons, euros.",
+        "Yksikkö, esim. %, per 1 000, henkilöä, euroa.",
+        "%",
+    ),
+    Column(
+        "indicators",
+        "decimals",
+        False,
+        "Decimals to show (default 1).",
+        "Näytettävät desimaalit (oletus 1).",
+        1,
+    ),
+    Column(
+        "indicators",
+        "direction",
+        False,
+        "higher_better, lower_better or neutral.",
+        "higher_better (suurempi parempi), lower_better (pienempi parempi) tai neutral.",
+        "higher_better",
+    ),
+    Column(
+        "indicators",
+        "aggregation",
+        False,
+        "How to combine areas: ratio, sum, weighted_mean or none.",
+        "Miten alueet yhdistetään: ratio (osoittaja/nimittäjä), sum, weighted_mean tai none.",
+        "ratio",
+    ),
+    Column(
+        "indicators",
+        "scale",
+        False,
+        "value = numerator / denominator × scale (100 for %).",
+        "arvo = osoittaja / nimittäjä × scale (prosenteille 100).",
+        100,
+    ),
+    Column(
+        "indicators",
+        "rights",
+        False,
+        "Children's rights, comma-separated: " + ", ".join(sorted(RIGHT_KEYS)) + ".",
+        "Lapsen oikeudet pilkuilla erotettuina: " + ", ".join(sorted(RIGHT_KEYS)) + ".",
+        "health",
+    ),
+    Column(
+        "indicators", "themes", False, "Themes, comma-separated.", "Teemat pilkuilla erotettuina.", "school"
+    ),
+    Column(
+        "indicators",
+        "licence",
+        False,
+        "Licence of the data, e.g. CC BY 4.0.",
+        "Aineiston lisenssi, esim. CC BY 4.0.",
+        "CC BY 4.0",
+    ),
+    Column(
+        "indicators",
+        "attribution",
+        False,
+        "Attribution to show with the data.",
+        "Lähdemaininta.",
+        "Source: City of Espoo",
+    ),
+)
+
+OBS_NUMBERS = ("value", "numerator", "denominator", "sample_size")
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_table(path: str | Path) -> ParsedBatch:
+    """Read an XLSX workbook or a CSV file (with its indicators sidecar) into a batch."""
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+        sheets = _read_workbook(path)
+        if "observations" not in sheets:
+            raise ImportFailed(
+                f"no sheet 'observations' (sheets: {', '.join(sheets)}). Start from the template: "
+                "kasvu import-template.",
+                file=str(path),
+            )
+        obs_rows, ind_rows = sheets["observations"], sheets.get("indicators")
+        obs_where, ind_where = f"{path}, sheet observations", f"{path}, sheet indicators"
+    else:
+        obs_rows, obs_where = _read_csv(path), str(path)
+        sidecar = next(
+            (
+                p
+                for p in (path.with_name(f"{path.stem}.indicators.csv"), path.with_name("indicators.csv"))
+                if p.exists() and p != path
+            ),
+            None,
+        )
+        ind_rows, ind_where = (_read_csv(sidecar), str(sidecar)) if sidecar else (None, "")
+    indicators = parse_indicator_rows(ind_rows, file=ind_where) if ind_rows else []
+    observations = parse_observation_rows(obs_rows, file=obs_where)
+    return ParsedBatch(
+        source_file=str(path), indicators=indicators, observations=observations, area_scheme="code"
+    )
+
+
+def _read_workbook(path: Path) -> dict[str, list[list[Any]]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types
+        raise ImportFailed(
+            f"cannot open the workbook: {exc}. Save it again as .xlsx.", file=str(path)
+        ) from exc
+    return {
+        name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for name in workbook.sheet_names
+    }
+
+
+def _read_csv(path: Path) -> list[list[Any]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(
+            f"not UTF-8 text (byte {exc.start}). In Excel choose 'CSV UTF-8' when saving.", file=str(path)
+        ) from exc
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _header(
+    rows: Sequence[Sequence[Any]], sheet: str, file: str
+) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    if not rows:
+        raise ImportFailed("the sheet is empty; it needs a header row.", file=file)
+    header = [str(c).strip().lower() for c in rows[0]]
+    required = [c.name for c in COLUMNS if c.sheet == sheet and c.required]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise ImportFailed(
+            f"missing required column(s) {', '.join(missing)}. The header is: {', '.join(h for h in header if h)}.",
+            file=file,
+            row=1,
+        )
+    body = [
+        (n, list(r))
+        for n, r in enumerate(rows[1:], start=2)
+        if any(str(c).strip() for c in r if c is not None)
+    ]
+    return header, body
+
+
+def _cell(row: list[Any], header: list[str], name: str) -> Any:
+    if name not in header:
+        return None
+    i = header.index(name)
+    value = row[i] if i < len(row) else None
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _number(value: Any, *, file: str, row: int, column: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ImportFailed(f"{value!r} is not a number.", file=file, row=row, field=column)
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        raise ImportFailed(
+            f"text {str(value)!r} in a number column. Write a number (decimal mark . or ,) or leave it empty.",
+            file=file,
+            row=row,
+            field=column,
+        ) from None
+    if math.isnan(number):
+        raise ImportFailed(f"{value!r} is not a number.", file=file, row=row, field=column)
+    return number
+
+
+def _integer(value: Any, *, file: str, row: int, column: str) -> int:
+    try:
+        number = _number(value, file=file, row=row, column=column) if value is not None else None
+    except ImportFailed:
+        number = None
+    if number is None or number != int(number):
+        raise ImportFailed(
+            f"{value!r} is not a whole year. For a school year give its start year (2024-2025 → 2024).",
+            file=file,
+            row=row,
+            field=column,
+        )
+    return int(number)
+
+
+def _words(value: Any) -> list[str]:
+    return [w.strip().lower() for w in str(value or "").replace(";", ",").split(",") if w.strip()]
+
+
+def parse_observation_rows(rows: Sequence[Sequence[Any]], *, file: str) -> pl.DataFrame:
+    """Rows of the observations sheet (header first) → observations."""
+    header, body = _header(rows, "observations", file)
+    cols: dict[str, list[Any]] = {c: [] for c in OBSERVATION_SCHEMA}
+    seen: dict[tuple[str, str, int, str], int] = {}
+    for n, row in body:
+        indicator = _cell(row, header, "indicator")
+        area = _cell(row, header, "area_code")
+        for name, value in (("indicator", indicator), ("area_code", area)):
+            if value is None:
+                raise ImportFailed(
+                    "empty; every row needs an indicator and an area code.", file=file, row=n, field=name
+                )
+        area_code = str(int(area)).zfill(3) if isinstance(area, float) and area.is_integer() else str(area)
+        year = _integer(_cell(row, header, "year"), file=file, row=n, column="year")
+        sex_text = str(_cell(row, header, "sex") or "").lower()
+        if sex_text not in SEX_WORDS:
+            raise ImportFailed(
+                f"unknown sex {sex_text!r}; use total, male or female.", file=file, row=n, field="sex"
+            )
+        sex = SEX_WORDS[sex_text]
+        numbers = {c: _number(_cell(row, header, c), file=file, row=n, column=c) for c in OBS_NUMBERS}
+        flags = 0
+        for word in _words(_cell(row, header, "flags")):
+            if word not in FLAG_WORDS:
+                raise ImportFailed(
+                    f"unknown flag {word!r}; use provisional, break or suppressed.",
+                    file=file,
+                    row=n,
+                    field="flags",
+                )
+            flags |= FLAG_WORDS[word]
+        if numbers["value"] is None:
+            flags |= FLAG_SUPPRESSED_AT_SOURCE
+        key = (str(indicator), area_code, year, sex)
+        if key in seen:
+            raise ImportFailed(
+                f"rows {seen[key]} and {n} are both indicator {indicator}, area {area_code}, year {year}, sex {sex}. "
+                "Delete or correct one of them.",
+                file=file,
+                row=n,
+            )
+        seen[key] = n
+        cols["indicator"].append(str(indicator))
+        cols["area_code"].append(area_code)
+        cols["year"].append(year)
+        cols["sex"].append(sex)
+        for c in OBS_NUMBERS:
+            cols[c].append(int(numbers[c]) if c == "sample_size" and numbers[c] is not None else numbers[c])
+        cols["flags"].append(flags)
+        cols["row"].append(n)
+    return pl.DataFrame(cols, schema=OBSERVATION_SCHEMA)
+
+
+def parse_indicator_rows(rows: Sequence[Sequence[Any]], *, file: str) -> list[IndicatorMeta]:
+    """Rows of the indicators sheet (header first) → indicator metadata."""
+    header, body = _header(rows, "indicators", file)
+    out: list[IndicatorMeta] = []
+    seen: dict[str, int] = {}
+    for n, row in body:
+        key = str(_cell(row, header, "key") or "")
+        if not key:
+            raise ImportFailed("empty key.", file=file, row=n, field="key")
+        if key in seen:
+            raise ImportFailed(
+                f"rows {seen[key]} and {n} both define {key!r}.", file=file, row=n, field="key"
+            )
+        seen[key] = n
+
+        def texts(prefix: str, row: list[Any] = row) -> dict[str, str]:
+            got = {lang: _cell(row, header, f"{prefix}_{lang}") for lang in ("fi", "sv", "en")}
+            return {lang: str(v) for lang, v in got.items() if v}
+
+        title = texts("title")
+        if "fi" not in title:
+            raise ImportFailed("empty title_fi.", file=file, row=n, field="title_fi")
+        rights = _words(_cell(row, header, "rights"))
+        unknown = [r for r in rights if r not in RIGHT_KEYS]
+        if unknown:
+            raise ImportFailed(
+                f"unknown right {unknown[0]!r}; use {', '.join(sorted(RIGHT_KEYS))}.",
+                file=file,
+                row=n,
+                field="rights",
+            )
+        direction = str(_cell(row, header, "direction") or "neutral")
+        aggregation = str(_cell(row, header, "aggregation") or "unknown")
+        for name, value, allowed in (
+            ("direction", direction, DIRECTIONS),
+            ("aggregation", aggregation, AGGREGATIONS),
+        ):
+            if value not in allowed:
+                raise ImportFailed(
+                    f"{value!r}; use one of {', '.join(allowed)}.", file=file, row=n, field=name
+                )
+        decimals = _cell(row, header, "decimals")
+        scale = _number(_cell(row, header, "scale"), file=file, row=n, column="scale")
+        source, _, source_id = key.partition(":")
+        out.append(
+            IndicatorMeta(
+                key=key,
+                source=source if source_id else "local",
+                source_id=source_id or key,
+                title=title,
+                description=texts("description"),
+                unit=str(_cell(row, header, "unit") or ""),
+                decimals=_integer(decimals, file=file, row=n, column="decimals")
+                if decimals is not None
+                else 1,
+                direction=direction,
+                aggregation=aggregation,
+                scale=scale if scale is not None else 1.0,
+                themes=[
+                    t for t in (w.strip() for w in str(_cell(row, header, "themes") or "").split(",")) if t
+                ],
+                rights=rights,
+                licence=str(_cell(row, header, "licence") or "CC BY 4.0"),
+                attribution=str(_cell(row, header, "attribution") or ""),
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- template
+
+
+def _columns(sheet: str) -> list[Column]:
+    return [c for c in COLUMNS if c.sheet == sheet]
+
+
+def write_template(path: str | Path) -> list[Path]:
+    """Write an empty template: an XLSX workbook, or for ``.csv`` the CSV and its indicators sidecar.
+
+    Returns the paths written.
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        sidecar = path.with_name(f"{path.stem}.indicators.csv")
+        for target, sheet in ((path, "observations"), (sidecar, "indicators")):
+            with target.open("w", encoding="utf-8", newline="") as f:
+                writer = csv.writer(f)
+                writer.writerow([c.name for c in _columns(sheet)])
+                writer.writerow([c.example for c in _columns(sheet)])
+        return [path, sidecar]
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    readme = workbook.active
+    assert readme is not None
+    readme.title = "README"
+    _write_rows(
+        readme,
+        [
+            [
+                "sheet / välilehti",
+                "column / sarake",
+                "required / pakollinen",
+                "meaning (English)",
+                "selitys (suomeksi)",
+            ]
+        ]
+        + [[c.sheet, c.name, "yes / kyllä" if c.required else "", c.en, c.fi] for c in COLUMNS]
+        + [
+            [],
+            ["One row per indicator, area, year and sex. Replace the example rows with your data."],
+            [
+                "Yksi rivi kutakin indikaattoria, aluetta, vuotta ja sukupuolta kohden. Korvaa esimerkkirivit omilla tiedoillasi."
+            ],
+        ],
+    )
+    for sheet in ("observations", "indicators"):
+        ws = workbook.create_sheet(sheet)
+        _write_rows(ws, [[c.name for c in _columns(sheet)], [c.example for c in _columns(sheet)]])
+    for ws in workbook.worksheets:
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+    workbook.save(path)
+    return [path]
+
+
+def _write_rows(ws: Any, rows: Iterable[Sequence[Any]]) -> None:
+    for row in rows:
+        ws.append(list(row))
