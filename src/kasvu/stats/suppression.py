@@ -1,0 +1,297 @@
+"""Disclosure control: small numbers are not shown, nor can they be worked out from what is shown.
+
+Primary suppression hides cells describing fewer than ``threshold`` persons (default 5, as THL's Sotkanet
+hides 1–4): a numerator of 1–4, or fewer than ``threshold`` respondents in a survey. A zero is shown by
+default: it says that nobody in the area has the attribute, which concerns no identifiable person, and
+hiding zeros would blank much of every small-area table (``suppress_zero=True`` hides them too).
+
+Secondary suppression. Published tables add up: a region is the sum of its municipalities, a user group
+the sum of its members, the total the sum of boys and girls. If only one cell of such a sum is hidden, it
+is the published total minus the published parts. Cells and sums are kept as linear constraints
+(total − Σ parts = 0), and
+
+1. while some constraint has exactly one hidden cell, the smallest other cell of that constraint is hidden
+   too (hiding the smallest loses the least information);
+2. an exact audit then asks whether any hidden cell is still determined by the published cells through
+   *combinations* of constraints (e.g. across overlapping hierarchies), and if so hides the smallest
+   published cell next to it, and returns to step 1.
+
+The audit is exact linear algebra over the rationals (integer elimination): the hidden values x satisfy A_H x = −A_P p, so cell j is
+determined exactly when the unit vector e_j lies in the row space of A_H, i.e. when its column in
+reduced row echelon form is a pivot whose row has no other entries. It protects against exact recovery;
+it does not widen the bounds that non-negativity gives (a hidden cell in a sum of 3 is at most 3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from math import gcd
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+from scipy import sparse
+from scipy.sparse import csgraph
+
+from kasvu.stats.groups import members_by_year
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+SECONDARY = "secondary: protects another cell"
+
+
+class UnprotectableCells(RuntimeError):
+    """Some suppressed cells remain derivable and no published cell is left to hide next to them."""
+
+
+def additive_constraints(
+    cells: pl.DataFrame,
+    hierarchies: Sequence[pl.DataFrame] = (),
+    sex_total: str | None = "total",
+    sex_parts: Sequence[str] = ("male", "female"),
+) -> pl.DataFrame:
+    """Linear constraints (constraint, cell, coef) among rows of ``cells`` (cell = row position).
+
+    ``cells`` has indicator, area_id, year, sex. Each hierarchy is a memberships frame (group_id,
+    member_id, optional valid_from / valid_to years): within every indicator, year and sex the group's
+    cell equals the sum of its valid members' cells. With ``sex_total`` the total equals the sum of the
+    ``sex_parts``. Members without a cell are left out of the sum, which treats them as known to an
+    attacker: conservative, it can only cause more suppression.
+    """
+    idx = cells.select("indicator", "area_id", "year", "sex").with_row_index("cell")
+    idx = idx.with_columns(pl.col("cell").cast(pl.Int64))
+    pieces: list[pl.DataFrame] = []
+    for h, hierarchy in enumerate(hierarchies):
+        for col in ("valid_from", "valid_to"):
+            if col not in hierarchy.columns:
+                hierarchy = hierarchy.with_columns(pl.lit(None, dtype=pl.Int64).alias(col))
+        members = members_by_year(hierarchy, idx["year"])
+        totals = idx.join(members, left_on=["area_id", "year"], right_on=["group_id", "year"])
+        parts = totals.join(
+            idx,
+            left_on=["member_id", "indicator", "year", "sex"],
+            right_on=["area_id", "indicator", "year", "sex"],
+            suffix="_part",
+            nulls_equal=True,
+        )
+        key = pl.concat_str(
+            pl.lit(f"h{h}"),
+            "area_id",
+            "indicator",
+            pl.col("year").cast(pl.String),
+            "sex",
+            separator="\x1f",
+            ignore_nulls=True,
+        )
+        parts = parts.with_columns(key.alias("key"))
+        pieces.append(parts.select("key", "cell", pl.lit(1).alias("coef")).unique())
+        pieces.append(parts.select("key", pl.col("cell_part").alias("cell"), pl.lit(-1).alias("coef")))
+    if sex_total is not None:
+        total = idx.filter(pl.col("sex") == sex_total)
+        parts = total.join(
+            idx.filter(pl.col("sex").is_in(list(sex_parts))),
+            on=["indicator", "area_id", "year"],
+            suffix="_part",
+        )
+        key = pl.concat_str(pl.lit("sex"), pl.col("cell").cast(pl.String), separator="\x1f")
+        parts = parts.with_columns(key.alias("key"))
+        pieces.append(parts.select("key", "cell", pl.lit(1).alias("coef")).unique())
+        pieces.append(parts.select("key", pl.col("cell_part").alias("cell"), pl.lit(-1).alias("coef")))
+    if not pieces:
+        return pl.DataFrame(schema={"constraint": pl.Int64, "cell": pl.Int64, "coef": pl.Int64})
+    out = pl.concat(pieces).with_columns(pl.col("coef").cast(pl.Int64))
+    out = out.filter(pl.col("cell").n_unique().over("key") > 1)  # a group that only contains itself
+    return out.select(pl.col("key").rank("dense").cast(pl.Int64).alias("constraint") - 1, "cell", "coef")
+
+
+def _entries(constraints: pl.DataFrame) -> tuple[IntArray, IntArray, IntArray]:
+    return (
+        constraints["constraint"].to_numpy().astype(np.int64),
+        constraints["cell"].to_numpy().astype(np.int64),
+        constraints["coef"].to_numpy().astype(np.int64),
+    )
+
+
+def _rref_determined(matrix: list[list[int]], n_cols: int) -> list[int]:
+    """Columns fixed by the equations: pivots whose reduced row has no other non-zero entry.
+
+    Gauss–Jordan elimination in exact integer arithmetic (rows rescaled by their gcd instead of dividing),
+    which is exact like fractions and several times faster.
+    """
+    rows = [r[:] for r in matrix]
+    pivots: list[tuple[int, int]] = []
+    r = 0
+    for c in range(n_cols):
+        pivot = next((i for i in range(r, len(rows)) if rows[i][c] != 0), None)
+        if pivot is None:
+            continue
+        rows[r], rows[pivot] = rows[pivot], rows[r]
+        lead_row = rows[r]
+        lead = lead_row[c]
+        for i in range(len(rows)):
+            f = rows[i][c]
+            if i != r and f != 0:
+                row = [lead * a - f * b for a, b in zip(rows[i], lead_row, strict=True)]
+                g = gcd(*row)
+                rows[i] = [v // g for v in row] if g > 1 else row
+        pivots.append((r, c))
+        r += 1
+        if r == len(rows):
+            break
+    return [c for (i, c) in pivots if sum(1 for v in rows[i] if v != 0) == 1]
+
+
+def derivable_cells(cells: int, constraints: pl.DataFrame, suppressed: npt.ArrayLike) -> IntArray:
+    """Hidden cells whose exact value follows from the published cells and the constraints.
+
+    ``cells`` is the number of cells, ``constraints`` a (constraint, cell, coef) frame and ``suppressed`` a
+    boolean array of hidden cells. The problem splits into independent components (cells linked by
+    constraints), each solved exactly in integer arithmetic; components are small (one indicator and year).
+    """
+    hidden = np.asarray(suppressed, dtype=bool)
+    con, cell, coef = _entries(constraints)
+    keep = hidden[cell]
+    con, cell, coef = con[keep], cell[keep], coef[keep]
+    if cell.size == 0:
+        return np.empty(0, dtype=np.int64)
+    rows, row_of = np.unique(con, return_inverse=True)
+    cols, col_of = np.unique(cell, return_inverse=True)
+    n_r, n_c = rows.size, cols.size
+    graph = sparse.coo_matrix((np.ones(cell.size), (row_of, n_r + col_of)), shape=(n_r + n_c, n_r + n_c))
+    _, label = csgraph.connected_components(graph, directed=False)
+    found: list[int] = []
+    entry_comp = label[row_of]
+    order = np.argsort(entry_comp, kind="stable")
+    bounds = np.flatnonzero(np.diff(entry_comp[order])) + 1
+    for group in np.split(order, bounds):
+        g_rows, r_i = np.unique(row_of[group], return_inverse=True)
+        g_cols, c_i = np.unique(col_of[group], return_inverse=True)
+        if g_rows.size == 1 and g_cols.size > 1:
+            continue  # one equation in several unknowns determines none of them
+        matrix = [[0] * g_cols.size for _ in range(g_rows.size)]
+        for ri, ci, v in zip(r_i, c_i, coef[group], strict=True):
+            matrix[ri][ci] += int(v)
+        found.extend(int(cols[g_cols[c]]) for c in _rref_determined(matrix, g_cols.size))
+    return np.array(sorted(found), dtype=np.int64)
+
+
+def _close_single_gaps(
+    con: IntArray, cell: IntArray, hidden: BoolArray, size: npt.NDArray[np.float64]
+) -> BoolArray:
+    """Step 1: hide the smallest other cell of every constraint with exactly one hidden cell, to a fixed point."""
+    hidden = hidden.copy()
+    n_con = int(con.max()) + 1 if con.size else 0
+    while True:
+        per_con = np.bincount(con, weights=hidden[cell].astype(np.float64), minlength=n_con)
+        candidate = (per_con[con] == 1) & ~hidden[cell]
+        if not candidate.any():
+            return hidden
+        c_con, c_cell = con[candidate], cell[candidate]
+        order = np.lexsort((c_cell, size[c_cell], c_con))
+        _, first = np.unique(c_con[order], return_index=True)
+        hidden[c_cell[order][first]] = True
+
+
+def _neighbour_to_hide(
+    target: int, con: IntArray, cell: IntArray, hidden: BoolArray, size: npt.NDArray[np.float64]
+) -> int | None:
+    """The smallest published cell sharing a constraint with ``target``, or failing that, with the
+    hidden cells linked to it (e.g. a user group {a, b} recovered as region minus the other members)."""
+    reach = np.unique(con[cell == target])
+    while True:
+        inside = np.isin(con, reach)
+        near = inside & ~hidden[cell]
+        if near.any():
+            options = np.unique(cell[near])
+            return int(options[np.lexsort((options, size[options]))[0]])
+        wider = np.unique(con[np.isin(cell, cell[inside])])
+        if wider.size == reach.size:
+            return None
+        reach = wider
+
+
+def protect(
+    numerator: npt.ArrayLike, constraints: pl.DataFrame, primary: npt.ArrayLike
+) -> tuple[BoolArray, BoolArray]:
+    """Extend ``primary`` so that no hidden cell can be derived; returns (hidden, secondary) masks.
+
+    Cells whose numerator is missing (NaN) count as hidden already, never as secondary suppressions.
+    """
+    size = np.asarray(numerator, dtype=np.float64)
+    unknown = np.isnan(size)
+    start = np.asarray(primary, dtype=bool) | unknown
+    con, cell, _ = _entries(constraints)
+    hidden = start.copy()
+    while True:
+        hidden = _close_single_gaps(con, cell, hidden, size)
+        leaks = derivable_cells(size.size, constraints, hidden)
+        leaks = leaks[~unknown[leaks]]
+        if leaks.size == 0:
+            return hidden, hidden & ~start
+        progressed = False
+        for target in leaks:
+            choice = _neighbour_to_hide(int(target), con, cell, hidden, size)
+            if choice is not None:
+                hidden[choice] = True
+                progressed = True
+                break
+        if not progressed:
+            raise UnprotectableCells(
+                f"Cells {leaks.tolist()} stay derivable with every neighbouring cell hidden; "
+                "check the hierarchies for a group that equals one of its members."
+            )
+
+
+def primary_mask(
+    cells: pl.DataFrame,
+    threshold: int = 5,
+    thresholds: Mapping[str, int] | None = None,
+    suppress_zero: bool = False,
+) -> tuple[BoolArray, list[str | None]]:
+    """Cells below the threshold in persons (numerator) or respondents; returns mask and reasons."""
+    limit = pl.col("indicator").replace_strict(
+        dict(thresholds or {}), default=threshold, return_dtype=pl.Int64
+    )
+    num = pl.col("numerator")
+    low = (num < limit) & ((num >= 0) if suppress_zero else (num > 0))
+    persons = low.fill_null(False)
+    respondents = (
+        (pl.col("respondents") < limit).fill_null(False) if "respondents" in cells.columns else pl.lit(False)
+    )
+    reason = (
+        pl.when(persons)
+        .then(pl.format("primary: fewer than {} persons", limit))
+        .when(respondents)
+        .then(pl.format("primary: fewer than {} respondents", limit))
+    )
+    flags = cells.select((persons | respondents).alias("mask"), reason.alias("reason"))
+    return flags["mask"].to_numpy(), flags["reason"].to_list()
+
+
+def suppress(
+    cells: pl.DataFrame,
+    constraints: pl.DataFrame | None = None,
+    threshold: int = 5,
+    thresholds: Mapping[str, int] | None = None,
+    suppress_zero: bool = False,
+) -> pl.DataFrame:
+    """The publishable version of ``cells``: small and derivable cells blanked, with the reason.
+
+    ``cells`` has indicator, numerator, denominator, value (and optionally respondents); ``constraints``
+    from :func:`additive_constraints` over the same rows. ``thresholds`` overrides the threshold per
+    indicator. Adds ``suppressed`` and ``suppression_reason``.
+    """
+    if constraints is None:
+        constraints = additive_constraints(cells)
+    mask, reasons = primary_mask(cells, threshold, thresholds, suppress_zero)
+    numerator = cells["numerator"].cast(pl.Float64).to_numpy()
+    hidden, secondary = protect(numerator, constraints, mask)
+    hidden &= ~np.isnan(numerator) | mask  # missing values are simply missing, not suppressed
+    why = [SECONDARY if s else r for s, r in zip(secondary.tolist(), reasons, strict=True)]
+    flag = pl.Series("suppressed", hidden)
+    blank = [
+        pl.when(pl.lit(flag)).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("value", "numerator", "denominator")
+        if c in cells.columns
+    ]
+    return cells.with_columns(*blank, flag, pl.Series("suppression_reason", why, dtype=pl.String))
