@@ -1,0 +1,177 @@
+"""Import speed at national scale: Sotkanet-format JSON into SQLite and PostgreSQL.
+
+Generates Sotkanet /json responses (one file per indicator, as the API gives
+them) for every area kasvu maps to a Sotkanet id × N indicators × 30 years ×
+3 sexes, then imports them with the same code path as `kasvu import sotkanet`
+(read → ParsedBatch → loader), each file one transaction. Prints
+observations/s and the peak memory of the importing process.
+
+    python benchmarks/import_bench.py                  # 500 indicators, about 15.8 million rows
+    python benchmarks/import_bench.py --indicators 50  # a tenth, for a quick look
+
+Targets (issue 2): at least 300,000 observations/s on each database and peak
+memory under 1 GiB. Results go to benchmarks/RESULTS.md by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PG_URL = os.environ.get("KASVU_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+YEARS = list(range(1995, 2025))
+
+
+def setup_django(data_dir: Path, database_url: str | None) -> None:
+    os.environ["KASVU_DATA_DIR"] = str(data_dir)
+    os.environ["KASVU_DEBUG"] = "1"
+    if database_url:
+        os.environ["KASVU_DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("KASVU_DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kasvu.settings")
+    import django
+
+    django.setup()
+
+
+def generate(out: Path, n_indicators: int) -> int:
+    """Write one Sotkanet /json file per indicator plus metadata; returns the row count."""
+    import numpy as np
+    import polars as pl
+
+    from kasvu.classification import load_finland
+
+    ids = [
+        a.sotkanet_id
+        for a in load_finland().areas
+        if a.sotkanet_id and a.valid_to is None and a.kind in ("municipality", "region", "county", "country")
+    ]
+    rng = np.random.default_rng(1)
+    n_areas, n_years = len(ids), len(YEARS)
+    region = np.repeat(np.array(ids), n_years * 3)
+    year = np.tile(np.repeat(np.array(YEARS), 3), n_areas)
+    gender = np.tile(np.array(["total", "male", "female"]), n_areas * n_years)
+    meta = []
+    for ind in range(1, n_indicators + 1):
+        iid = 100000 + ind
+        abs_value = rng.integers(0, 5000, len(region))
+        value = np.round(rng.random(len(region)) * 100, 1)
+        frame = pl.DataFrame(
+            {
+                "indicator": iid,
+                "region": region,
+                "year": year,
+                "gender": gender,
+                "value": value,
+                "absValue": abs_value,
+            }
+        )
+        frame.write_json(out / f"sotkanet_{iid}.json")
+        meta.append(
+            {
+                "id": iid,
+                "title": {"fi": f"Testi-indikaattori {iid}", "en": f"Test indicator {iid}"},
+                "primaryValueType": {"code": "PROS"},
+                "decimals": 1,
+            }
+        )
+    (out / "metadata.json").write_text(json.dumps(meta))
+    return len(region) * n_indicators
+
+
+def run_import(folder: Path, data_dir: Path, database_url: str | None) -> None:
+    """In a child process: migrate a fresh database, import every file, print JSON stats."""
+    setup_django(data_dir, database_url)
+    from django.core.management import call_command
+
+    from kasvu.bank.areas import install_finland
+    from kasvu.bank.loader import load
+    from kasvu.bank.management.commands.import_ import read_metadata_file
+    from kasvu.importers.sotkanet import read_data_file
+
+    if database_url:
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    install_finland()
+    metas = {m.key: m for m in read_metadata_file(folder / "metadata.json")}
+    rows = 0
+    t0 = time.perf_counter()
+    for path in sorted(folder.glob("sotkanet_*.json")):
+        key = "sotkanet:" + path.stem.split("_")[1]
+        batch = read_data_file(path, indicators=[metas[key]])
+        rows += load(batch, kind="sotkanet").added
+    elapsed = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"rows": rows, "seconds": elapsed, "peak_bytes": peak}))
+
+
+def measure(folder: Path, database_url: str | None) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="kasvu-bench-") as data_dir:
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                str(folder),
+                "--data-dir",
+                data_dir,
+                "--database-url",
+                database_url or "",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--indicators", type=int, default=500)
+    parser.add_argument("--keep", help="Keep the generated files in this folder (reused if present).")
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--data-dir", help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        run_import(Path(args.child), Path(args.data_dir), args.database_url or None)
+        return
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="kasvu-sotkanet-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        if not (folder / "metadata.json").exists():
+            t = time.perf_counter()
+            n = generate(folder, args.indicators)
+            print(
+                f"generated {n:,} observations in {args.indicators} files in {time.perf_counter() - t:.0f} s"
+            )
+        for name, url in (("sqlite", None), ("postgresql", PG_URL)):
+            if args.only and args.only != name:
+                continue
+            r = measure(folder, url)
+            rate = r["rows"] / r["seconds"]
+            print(
+                f"{name:<11} {r['rows']:>12,} observations in {r['seconds']:7.1f} s = {rate:>10,.0f} obs/s; "
+                f"peak memory {r['peak_bytes'] / 2**20:,.0f} MiB "
+                f"(targets: >= 300,000 obs/s: {'met' if rate >= 300_000 else 'NOT met'}; "
+                f"< 1 GiB: {'met' if r['peak_bytes'] < 2**30 else 'NOT met'})"
+            )
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
