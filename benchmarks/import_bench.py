@@ -95,8 +95,7 @@ def run_import(folder: Path, data_dir: Path, database_url: str | None) -> None:
 
     from kasvu.bank.areas import install_finland
     from kasvu.bank.loader import load
-    from kasvu.bank.management.commands.import_ import read_metadata_file
-    from kasvu.importers.sotkanet import read_data_file
+    from kasvu.importers.sotkanet import read_data_file, read_metadata_file
 
     if database_url:
         call_command("flush", interactive=False, verbosity=0)

@@ -226,3 +226,18 @@ def test_regions() -> None:
 def test_regions_wrong_type() -> None:
     with pytest.raises(ImportFailed, match="record 1, field 'code'"):
         parse_regions([{"id": 1, "code": 91, "category": "KUNTA"}])
+
+
+@pytest.mark.parametrize(
+    "name", ["sotkanet_127_fixture.json", "sotkanet_171_fixture.json", "sotkanet_5513_fixture.json"]
+)
+def test_column_wise_fast_path_equals_the_careful_parser(name: str) -> None:
+    from kasvu.importers.sotkanet import _fast_batch, read_data_file
+
+    path = FIXTURES / name
+    meta = [parse_indicator_metadata({"id": 171, "title": {"fi": "x"}, "primaryValueType": {"code": "PROS"}})]
+    fast = read_data_file(path, indicators=meta)
+    assert _fast_batch(pl.read_json(path), file=str(path), indicators=meta) is not None
+    careful = parse_data_json(json.loads(path.read_text()), file=str(path), indicators=meta)
+    assert fast.observations.equals(careful.observations)
+    assert fast.notes == careful.notes

@@ -43,12 +43,14 @@ FLAG_PROVISIONAL = 1
 FLAG_BREAK_IN_SERIES = 2
 FLAG_SUPPRESSED_AT_SOURCE = 4
 FLAG_GENERATED = 8  # generated demo data, never real
+FLAG_DERIVED_DENOMINATOR = 16  # denominator computed by kasvu from a rounded published value
 
 FLAG_NAMES = {
     FLAG_PROVISIONAL: "provisional",
     FLAG_BREAK_IN_SERIES: "break_in_series",
     FLAG_SUPPRESSED_AT_SOURCE: "suppressed_at_source",
     FLAG_GENERATED: "generated",
+    FLAG_DERIVED_DENOMINATOR: "denominator_derived",
 }
 
 SEXES = ("total", "male", "female")

@@ -15,7 +15,8 @@ from tqdm import tqdm
 
 from kasvu.bank.loader import LoadSummary, load
 from kasvu.importers import IMPORTERS, import_file
-from kasvu.importers.base import ImportFailed, IndicatorMeta, ParsedBatch, empty_observations
+from kasvu.importers.base import ImportFailed, ParsedBatch, empty_observations
+from kasvu.importers.sotkanet import read_metadata_file
 
 
 class Command(BaseCommand):
@@ -116,18 +117,3 @@ class Command(BaseCommand):
                 bar.update(done - bar.n)
 
             return load(batch, kind=opts["kind"], user=opts["user"], progress=progress)
-
-
-def read_metadata_file(path: Path) -> list[IndicatorMeta]:
-    """Sotkanet indicator metadata saved from /indicators/{id}: one object, a list, or {"indicators": {...}}."""
-    from kasvu.importers.base import parse_json_text
-    from kasvu.importers.sotkanet import parse_indicator_metadata
-
-    obj = parse_json_text(path.read_bytes(), file=str(path))
-    if isinstance(obj, dict) and isinstance(obj.get("indicators"), dict):
-        items = list(obj["indicators"].values())
-    elif isinstance(obj, list):
-        items = obj
-    else:
-        items = [obj]
-    return [parse_indicator_metadata(item, file=str(path)) for item in items]
