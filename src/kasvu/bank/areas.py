@@ -137,6 +137,10 @@ def create_group(
         Membership.objects.bulk_create(
             Membership(group=group, member=m, valid_from=valid_from, valid_to=valid_to) for m in members
         )
+        # A new group is a new sum that could reveal a hidden member: recompute what is published.
+        from kasvu.bank import disclosure
+
+        disclosure.refresh_all()
     return group
 
 

@@ -28,6 +28,8 @@ from kasvu.importers.base import ImportFailed, IndicatorMeta, ParsedBatch
 
 KEY = ["indicator_id", "area_id", "year", "breakdown_id"]
 VALUES = ["value", "numerator", "denominator", "sample_size", "ci_lower", "ci_upper", "flags"]
+#: Read along with the values, never written by an import (see kasvu.bank.disclosure).
+DERIVED = ["suppressed"]
 VALUE_TYPES = {
     "value": pl.Float64,
     "numerator": pl.Float64,
@@ -422,6 +424,10 @@ def load(
             done += chunk.height
             if progress:
                 progress(done, frame.height)
+        if summary.added or summary.updated:
+            from kasvu.bank import disclosure
+
+            disclosure.refresh(frame["indicator_id"].unique().to_list())
         run.added, run.updated, run.unchanged = summary.added, summary.updated, summary.unchanged
         run.finished_at = timezone.now()
         run.save()
@@ -448,7 +454,7 @@ def observations_frame(
     if years is not None:
         where.append("year BETWEEN %s AND %s")
         params += list(years)
-    cols = ["id", *KEY, *VALUES, "import_run_id"]
+    cols = ["id", *KEY, *VALUES, *DERIVED, "import_run_id"]
     sql = f"SELECT {', '.join(cols)} FROM {Observation._meta.db_table}"
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -465,6 +471,7 @@ def observations_frame(
         "year": pl.Int32,
         "breakdown_id": pl.Int64,
         **VALUE_TYPES,
+        "suppressed": pl.Int16,
         "import_run_id": pl.Int64,
     }
     return pl.DataFrame(rows, schema=schema, orient="row")

@@ -253,6 +253,10 @@ class Observation(models.Model):
     ci_lower = models.FloatField(null=True, blank=True)
     ci_upper = models.FloatField(null=True, blank=True)
     flags = models.IntegerField(default=0)
+    suppressed = models.PositiveSmallIntegerField(
+        default=0, db_default=0, choices=[(0, _("published")), (1, _("primary")), (2, _("secondary"))],
+        help_text=_("Disclosure control for the public, set by kasvu.bank.disclosure after each import."),
+    )
     import_run = models.ForeignKey(
         ImportRun, on_delete=models.PROTECT, related_name="observations", db_constraint=False, db_index=False
     )
@@ -278,3 +282,23 @@ class ObservationRevision(models.Model):
     flags = models.IntegerField(default=0)
     import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
     replaced_by = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="replacements")
+
+
+class GroupSuppression(models.Model):
+    """A group value (computed from members, not stored) that must not be published.
+
+    Written by :mod:`kasvu.bank.disclosure` together with ``Observation.suppressed``,
+    so that a value computed for a region or a user group cannot reveal a
+    hidden municipality by subtraction.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    year = models.SmallIntegerField()
+    breakdown = models.ForeignKey(Breakdown, on_delete=models.CASCADE, related_name="+")
+    reason = models.PositiveSmallIntegerField(default=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "area", "year", "breakdown"], name="group_suppression_unique")
+        ]
