@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from kasvu.accounts.models import AuditEvent, Profile, Role
 from kasvu.bank.models import Area
@@ -80,3 +81,100 @@ def deny(request: Any, detail: str = "") -> PermissionDenied:
         ip=request.META.get("REMOTE_ADDR") if hasattr(request, "META") else None, detail=detail[:500],
     )
     return PermissionDenied(detail or "You do not have the right to do this.")
+
+
+# ---------------------------------------------------------------------------
+# Child and youth welfare plans (kasvu.plans). The UI, the API and exports call these.
+
+
+def _plan_area_ids(plan: Any) -> set[int]:
+    return set(plan.areas.values_list("id", flat=True))
+
+
+def can_view_plan(user: Any, plan: Any) -> bool:
+    """Approved plans are public. Drafts and archived plans: administrators, analysts and viewers
+    read all; municipal editors only those of their own municipalities."""
+    if plan.status == "approved":
+        return True
+    role = role_of(user)
+    if role is None:
+        return False
+    if role != Role.MUNICIPAL_EDITOR:
+        return True
+    return can_edit_plan(user, plan)
+
+
+def can_edit_plan(user: Any, plan: Any) -> bool:
+    """Administrators edit every plan; municipal editors the plans of their own municipalities
+    (every municipality of a joint plan must be theirs)."""
+    allowed = editable_area_ids(user)
+    if allowed is None:
+        return True
+    ids = _plan_area_ids(plan)
+    return bool(ids) and ids <= allowed
+
+
+def can_delete_plan(user: Any, plan: Any) -> bool:
+    return can_edit_plan(user, plan)
+
+
+def can_create_plan(user: Any, areas: list[Area] | Any = None) -> bool:
+    """May the user create a plan (for ``areas``, when given)?"""
+    if role_of(user) not in (Role.REGIONAL_ADMIN, Role.MUNICIPAL_EDITOR):
+        return False
+    return areas is None or can_edit_areas(user, list(areas))
+
+
+def visible_plans(user: Any, plans: Any) -> Any:
+    """Filter a Plan queryset to those the user may read (see :func:`can_view_plan`)."""
+    role = role_of(user)
+    if role is None:
+        return plans.filter(status="approved")
+    if role != Role.MUNICIPAL_EDITOR:
+        return plans
+    allowed = editable_area_ids(user) or set()
+    # The editor's own plans: all of their areas are the editor's.
+    links = plans.model.areas.through.objects
+    foreign = links.exclude(area_id__in=allowed).values("plan_id")
+    own = plans.filter(areas__id__in=allowed).exclude(id__in=foreign).values("id")
+    return plans.filter(Q(status="approved") | Q(id__in=own)).distinct()
+
+
+# --- Knowledge bank and development-needs analyses (kasvu.knowledge) -------------------------------
+
+EXPERT_KIND = "expert"
+
+
+def can_see_experts(user: Any) -> bool:
+    """Experts are personal data: only signed-in users see them, in any page, list or export."""
+    return is_internal(user)
+
+
+def can_view_entry_kind(user: Any, kind: str) -> bool:
+    """Practices, projects and networks are public; experts are internal."""
+    return kind != EXPERT_KIND or can_see_experts(user)
+
+
+def can_create_entries(user: Any) -> bool:
+    """Administrators and municipal editors (for their own municipalities) add knowledge-bank entries."""
+    return role_of(user) in (Role.REGIONAL_ADMIN, Role.MUNICIPAL_EDITOR)
+
+
+def can_edit_entry(user: Any, entry: Any) -> bool:
+    """Administrators edit every entry; municipal editors those whose areas are all theirs."""
+    return can_create_entries(user) and can_edit_areas(user, list(entry.areas.all()))
+
+
+def can_remove_expert(user: Any, entry: Any) -> bool:
+    """Whoever may edit an expert entry may remove it on the person's request."""
+    return entry.kind == EXPERT_KIND and can_edit_entry(user, entry)
+
+
+def can_read_needs_coding(user: Any) -> bool:
+    """Tables of needs analyses are public; the coding sheet by municipality is internal."""
+    return is_internal(user)
+
+
+def can_import_needs(user: Any) -> bool:
+    """Importing a coding sheet replaces a round's coding: administrators and analysts."""
+    return is_analyst(user)

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from kasvu.bank.models import Area, AreaKind, Indicator, Source
+from kasvu.plans.overview import plans_due_for_review
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -27,6 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "areas_by_kind": areas_by_kind,
             "indicators": indicators,
             "generated_sources": Source.objects.filter(is_generated=True),
+            "plans_due": plans_due_for_review(request.user),
         },
     )
 

@@ -1,0 +1,31 @@
+"""Small template helpers for plan pages."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+from kasvu.plans.models import TargetStatus
+
+register = template.Library()
+
+SYMBOLS = {"reached": "✓", "on_track": "↗", "off_track": "✗", "no_data": "?"}
+
+
+@register.simple_tag
+def status_badge(status: str) -> str:
+    """A coloured badge with a symbol and a text label (the colour is never the only cue)."""
+    label = TargetStatus(status).label if status in TargetStatus.values else status
+    return format_html(
+        '<span class="status status-{}"><span aria-hidden="true">{}</span> {}</span>',
+        status,
+        SYMBOLS.get(status, ""),
+        label,
+    )
+
+
+@register.filter
+def pick(obj: object, field: str) -> str:
+    """``obj|pick:"statement"`` → the text in the current language."""
+    method = getattr(obj, field, None)
+    return str(method()) if callable(method) else ""
