@@ -7,3 +7,6 @@ class KnowledgeConfig(AppConfig):
     name = "kasvu.knowledge"
     label = "knowledge"
     verbose_name = "Knowledge bank"
+
+    def ready(self) -> None:
+        from kasvu.knowledge import signals  # noqa: F401 - connects the FTS5 index
