@@ -32,6 +32,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests benchmarks scripts
 
 test-sqlite: $(VENV)/.installed
+	@scripts/ensure_chromium.sh
 	@echo "== tests on SQLite"
 	KASVU_DATABASE_URL= $(BIN)/pytest -q
 

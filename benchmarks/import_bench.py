@@ -103,14 +103,19 @@ def run_import(folder: Path, data_dir: Path, database_url: str | None) -> None:
     install_finland()
     metas = {m.key: m for m in read_metadata_file(folder / "metadata.json")}
     rows = 0
+    disclosure = 0.0
     t0 = time.perf_counter()
     for path in sorted(folder.glob("sotkanet_*.json")):
         key = "sotkanet:" + path.stem.split("_")[1]
         batch = read_data_file(path, indicators=[metas[key]])
-        rows += load(batch, kind="sotkanet").added
+        summary = load(batch, kind="sotkanet")
+        rows += summary.added
+        disclosure += summary.disclosure_seconds
     elapsed = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"rows": rows, "seconds": elapsed, "peak_bytes": peak}))
+    print(
+        json.dumps({"rows": rows, "seconds": elapsed, "disclosure_seconds": disclosure, "peak_bytes": peak})
+    )
 
 
 def measure(folder: Path, database_url: str | None) -> dict[str, float]:

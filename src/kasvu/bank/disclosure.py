@@ -139,7 +139,7 @@ def refresh(indicator_ids: Iterable[int]) -> dict[str, int]:
 
 
 def _store_codes(codes: pl.DataFrame, obs: pl.DataFrame) -> None:
-    current = _current_codes(obs["id"].to_list())
+    current = obs.select("id", pl.col("suppressed").cast(pl.Int64).alias("current"))
     changed = codes.join(current, on="id").filter(pl.col("code") != pl.col("current"))
     if changed.height:
         with connection.cursor() as cur:
@@ -147,11 +147,6 @@ def _store_codes(codes: pl.DataFrame, obs: pl.DataFrame) -> None:
                 f"UPDATE {Observation._meta.db_table} SET suppressed = %s WHERE id = %s",
                 [(c, i) for i, c in changed.select("id", "code").iter_rows()],
             )
-
-
-def _current_codes(ids: list[int]) -> pl.DataFrame:
-    rows = list(Observation.objects.filter(id__in=ids).values_list("id", "suppressed")) if ids else []
-    return pl.DataFrame(rows, schema={"id": pl.Int64, "current": pl.Int64}, orient="row")
 
 
 def refresh_all() -> dict[str, int]:

@@ -15,6 +15,7 @@ PostgreSQL, never one ORM save per row (see ``benchmarks/import_bench.py``).
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -80,6 +81,7 @@ class LoadSummary:
     indicators_created: int = 0
     indicators_updated: int = 0
     skipped: int = 0
+    disclosure_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
@@ -427,7 +429,9 @@ def load(
         if summary.added or summary.updated:
             from kasvu.bank import disclosure
 
+            started = time.perf_counter()
             disclosure.refresh(frame["indicator_id"].unique().to_list())
+            summary.disclosure_seconds = time.perf_counter() - started
         run.added, run.updated, run.unchanged = summary.added, summary.updated, summary.unchanged
         run.finished_at = timezone.now()
         run.save()

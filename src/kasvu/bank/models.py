@@ -254,7 +254,9 @@ class Observation(models.Model):
     ci_upper = models.FloatField(null=True, blank=True)
     flags = models.IntegerField(default=0)
     suppressed = models.PositiveSmallIntegerField(
-        default=0, db_default=0, choices=[(0, _("published")), (1, _("primary")), (2, _("secondary"))],
+        default=0,
+        db_default=0,
+        choices=[(0, _("published")), (1, _("primary")), (2, _("secondary"))],
         help_text=_("Disclosure control for the public, set by kasvu.bank.disclosure after each import."),
     )
     import_run = models.ForeignKey(
@@ -300,5 +302,7 @@ class GroupSuppression(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "area", "year", "breakdown"], name="group_suppression_unique")
+            models.UniqueConstraint(
+                fields=["indicator", "area", "year", "breakdown"], name="group_suppression_unique"
+            )
         ]

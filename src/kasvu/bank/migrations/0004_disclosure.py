@@ -5,29 +5,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bank', '0003_observation_fk_unconstrained'),
+        ("bank", "0003_observation_fk_unconstrained"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='observation',
-            name='suppressed',
-            field=models.PositiveSmallIntegerField(choices=[(0, 'published'), (1, 'primary'), (2, 'secondary')], db_default=0, default=0, help_text='Disclosure control for the public, set by kasvu.bank.disclosure after each import.'),
+            model_name="observation",
+            name="suppressed",
+            field=models.PositiveSmallIntegerField(
+                choices=[(0, "published"), (1, "primary"), (2, "secondary")],
+                db_default=0,
+                default=0,
+                help_text="Disclosure control for the public, set by kasvu.bank.disclosure after each import.",
+            ),
         ),
         migrations.CreateModel(
-            name='GroupSuppression',
+            name="GroupSuppression",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.SmallIntegerField()),
-                ('reason', models.PositiveSmallIntegerField(default=2)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='bank.area')),
-                ('breakdown', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='bank.breakdown')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='bank.indicator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.SmallIntegerField()),
+                ("reason", models.PositiveSmallIntegerField(default=2)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="bank.area"
+                    ),
+                ),
+                (
+                    "breakdown",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="bank.breakdown"
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="bank.indicator"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'area', 'year', 'breakdown'), name='group_suppression_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "area", "year", "breakdown"), name="group_suppression_unique"
+                    )
+                ],
             },
         ),
     ]

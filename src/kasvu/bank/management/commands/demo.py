@@ -71,4 +71,8 @@ class Command(BaseCommand):
         say(f"population 2025: {load(demo.population_2025(), kind='table')}")
         if not opts["no_generated"]:
             say(f"GENERATED demo data (not real, flagged 'generated'): {load(demo.generate(), kind='demo')}")
+        if not opts["no_generated"]:
+            from kasvu.surveys.demo import load_demo_survey
+
+            say(f"GENERATED survey data (not real, flagged 'generated'): {load_demo_survey()}")
         say("Demo data loaded.")
