@@ -12,6 +12,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("plans/", include("kasvu.plans.urls")),
     path("bank/", include("kasvu.knowledge.urls")),
+    path("reports/", include("kasvu.reports.urls")),
     path("", include("kasvu.web.urls")),
     prefix_default_language=False,
 )

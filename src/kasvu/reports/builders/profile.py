@@ -1,0 +1,276 @@
+"""The municipality profile: one municipality against its groups, its region and the country.
+
+Chapters: introduction, summary, one chapter per children's right (each indicator: narrative with the
+comparisons and the trend, a line chart of the area against its references, the numbers as a table),
+methods, provenance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from kasvu.reports import analysis
+from kasvu.reports import formatting as fmt
+from kasvu.reports import narrative as nar
+from kasvu.reports.builders import ReportNotAvailable, ReportRequest, register
+from kasvu.reports.builders.common import (
+    estimate,
+    generated_text,
+    lookup,
+    measure,
+    methods_chapter,
+    provenance_chapter,
+    table_notes,
+    trend_text,
+    verdict_text,
+)
+from kasvu.reports.data import AreaInfo, IndicatorInfo, ReportData
+from kasvu.reports.document import Cell, Chapter, ChartSpec, Figure, Report, Table
+from kasvu.reports.texts import Texts
+from kasvu.rights import RIGHTS
+from kasvu.stats.significance import HIGHER, LOWER
+
+WINDOW_YEARS = 10
+
+
+@dataclass
+class Context:
+    data: ReportData
+    area: AreaInfo
+    refs: list[AreaInfo]
+    year: int
+    tx: Texts
+
+    @property
+    def lang(self) -> str:
+        return self.tx.lang
+
+
+@register("profile")
+def build(request: ReportRequest) -> Report:
+    from kasvu.bank.areas import AmbiguousArea, AreaNotFound, find_area
+    from kasvu.reports import data as d
+
+    try:
+        area = find_area(request.target)
+    except (AreaNotFound, AmbiguousArea) as exc:
+        raise ReportNotAvailable(str(exc)) from None
+    refs = d.references_of(area, request.year)
+    indicators = d.find_indicators(request.indicators or None)
+    years = (request.year - WINDOW_YEARS + 1, request.year)
+    data = d.fetch(indicators, [area], refs, years, lang=request.lang, public=request.public)
+    ctx = Context(
+        data,
+        d.area_info(area, request.lang),
+        [d.area_info(r, request.lang) for r in refs],
+        request.year,
+        Texts(request.lang, request.phrases),
+    )
+    report = compose(ctx)
+    report.slug = f"profile-{area.code}-{request.year}-{request.lang}"
+    return report
+
+
+def compose(ctx: Context) -> Report:
+    tx, data, lang = ctx.tx, ctx.data, ctx.lang
+    a = ctx.area
+    pairs = pl.DataFrame(
+        {
+            "area_id": [a.id] * len(ctx.refs),
+            "ref_id": [r.id for r in ctx.refs],
+            "contained": [True] * len(ctx.refs),
+        },
+        schema={"area_id": pl.Int64, "ref_id": pl.Int64, "contained": pl.Boolean},
+    )
+    cmp = lookup(
+        analysis.compare(data.values, pairs, data.kinds), ["indicator_id", "area_id", "ref_id", "year"]
+    )
+    trends = lookup(
+        analysis.trends(data.values.filter(pl.col("area_id") == a.id), data.kinds),
+        ["indicator_id", "area_id"],
+    )
+    vals = lookup(data.values, ["indicator_id", "area_id", "year"])
+    own = data.values.filter(
+        (pl.col("area_id") == a.id) & pl.col("value").is_not_null() & (pl.col("year") <= ctx.year)
+    )
+    latest = {int(i): int(y) for i, y in own.group_by("indicator_id").agg(pl.col("year").max()).iter_rows()}
+    shown = sorted((data.indicators[i] for i in latest), key=lambda i: i.title)
+    if not shown:
+        raise ReportNotAvailable(
+            f"No indicator has data for {a.name} up to {ctx.year}. Import data first (see docs/importing.md) "
+            "or choose another year."
+        )
+    generated = any(i.generated for i in shown)
+    refs_text = ", ".join(r.name for r in ctx.refs)
+    report = Report(
+        kind="profile",
+        title=tx.t("profile_title", area=a.name, year=ctx.year),
+        subtitle=tx.t("profile_subtitle", refs=refs_text),
+        language=lang,
+        chapters=[],
+        public=data.public,
+        generated_data=generated,
+        meta={"area": a.name, "code": a.code, "year": str(ctx.year), "kind": "profile"},
+    )
+    if generated:
+        report.notices.append(tx.t("generated_notice"))
+    if not data.public:
+        report.notices.append(tx.t("internal_notice"))
+    intro = Chapter(tx.t("introduction"), key="introduction")
+    intro.add(tx.t("intro_profile", area=a.name, year=ctx.year, refs=refs_text))
+    for notice in report.notices:
+        intro.add(notice, "warning")
+    report.chapters.append(intro)
+
+    summary = Chapter(tx.t("summary"), key="summary")
+    report.chapters.append(summary)
+    sections: dict[int, Chapter] = {}
+    for info in shown:
+        sections[info.id], findings = _section(ctx, info, latest[info.id], vals, cmp, trends)
+        for text in findings:
+            summary.add(
+                generated_text(text, info.generated, lang, tx), "generated" if info.generated else "finding"
+            )
+    if not summary.paragraphs:
+        summary.add(tx.t("summary_none"))
+    placed: dict[int, str] = {}
+    for right in RIGHTS:
+        ch = Chapter(right.label(lang), key=f"right-{right.key}")
+        inds = [i for i in shown if right.key in i.rights]
+        if not inds:
+            ch.add(tx.t("no_indicators"))
+        for info in inds:
+            if info.id in placed:
+                ch.add(tx.t("see_section", title=info.title, chapter=placed[info.id]), "note")
+            else:
+                placed[info.id] = ch.heading
+                ch.sections.append(sections[info.id])
+        report.chapters.append(ch)
+    rest = [i for i in shown if i.id not in placed]
+    if rest:
+        ch = Chapter(tx.t("themes"), key="other")
+        ch.sections.extend(sections[i.id] for i in rest)
+        report.chapters.append(ch)
+    report.chapters.append(methods_chapter(tx, min((i.threshold for i in shown), default=5)))
+    report.provenance = data.provenance
+    report.chapters.append(provenance_chapter(data.provenance, tx))
+    report.number_figures()
+    return report
+
+
+def _section(
+    ctx: Context,
+    info: IndicatorInfo,
+    year: int,
+    vals: dict[tuple[Any, ...], dict[str, Any]],
+    cmp: dict[tuple[Any, ...], dict[str, Any]],
+    trends: dict[tuple[Any, ...], dict[str, Any]],
+) -> tuple[Chapter, list[str]]:
+    tx, lang, m, a = ctx.tx, ctx.lang, measure(info), ctx.area
+    sec = Chapter(info.title, key=f"indicator-{info.key}")
+    arow = vals.get((info.id, a.id, year))
+    aest = estimate(arow, a.name)
+    sentences = [nar.value_sentence(aest, m, lang, tx.phrases)]
+    findings = []
+    for ref in ctx.refs:
+        v = (cmp.get((info.id, a.id, ref.id, year)) or {}).get("verdict") or ""
+        s = nar.comparison_sentence(
+            aest, estimate(vals.get((info.id, ref.id, year)), ref.name), v, m, lang, tx.phrases
+        )
+        sentences.append(s)
+        if v in (HIGHER, LOWER) and s:
+            findings.append(f"{info.title}. {sentences[0]} {s}")
+    tr = trends.get((info.id, a.id)) or {}
+    if tr.get("first_year") is not None:
+        first = estimate(vals.get((info.id, a.id, int(tr["first_year"]))), a.name)
+        sentences.append(nar.trend_sentence(first, aest, tr.get("verdict") or "", m, lang, tx.phrases))
+    sec.add(
+        generated_text(" ".join(s for s in sentences if s), info.generated, lang, tx),
+        "generated" if info.generated else "text",
+    )
+
+    series = [a, *ctx.refs]
+    years = sorted({y for (i, ar, y) in vals if i == info.id and ar == a.id})
+    points, rows = [], []
+    for y in years:
+        row = [Cell(str(y))]
+        for s in series:
+            r = vals.get((info.id, s.id, y))
+            hidden = r is None or bool(r.get("hidden")) or r.get("value") is None
+            if not hidden:
+                points.append(
+                    {
+                        "series": s.name,
+                        "year": y,
+                        "value": r["value"],
+                        "lower": r["lower"],
+                        "upper": r["upper"],
+                    }
+                )
+            row.append(
+                Cell(
+                    nar.shown(estimate(r, s.name), m, lang) if r else "",
+                    None if hidden else r["value"],
+                    suppressed=bool(r and r.get("hidden")),
+                    generated=bool(r and r.get("generated")),
+                )
+            )
+        rows.append(row)
+    table = Table(
+        f"t-{info.key}",
+        f"{info.title}, {fmt.year_range(years[0], years[-1])}",
+        [tx.t("year"), *(s.name for s in series)],
+        rows,
+        generated=info.generated,
+        numeric=list(range(1, len(series) + 1)),
+    )
+    table_notes(table, info, tx, info.attribution)
+    verdicts = [
+        Cell(
+            tx.t("vs", ref=r.name)
+            + ": "
+            + verdict_text(
+                None if aest.suppressed else (cmp.get((info.id, a.id, r.id, year)) or {}).get("verdict"),
+                info.direction,
+                tx,
+            )
+        )
+        for r in ctx.refs
+    ]
+    table.notes.insert(
+        0,
+        "; ".join(c.text for c in verdicts)
+        + "; "
+        + tx.t("trend", years="")
+        + ": "
+        + trend_text(None if aest.suppressed else tr.get("verdict"), info.direction, tx),
+    )
+    span = fmt.year_range(years[0], years[-1]) if years else str(year)
+    gen_note = f" {tx.t('generated_note')}" if info.generated else ""
+    series_text = "; ".join(
+        f"{s.name} {nar.shown(estimate(vals.get((info.id, s.id, year)), s.name), m, lang)}" for s in series
+    )
+    sec.figures.append(
+        Figure(
+            key="",
+            caption=tx.t("fig_trend", n="{n}", title=info.title, years=span)
+            + " "
+            + tx.t("source_line", attribution=info.attribution)
+            + gen_note,
+            alt_text=generated_text(
+                tx.t("alt_trend", title=info.title, years=span, series=series_text), info.generated, lang, tx
+            ),
+            chart=ChartSpec(
+                "trend",
+                points,
+                value_title=fmt.unit_suffix(info.unit, lang).strip() or info.unit,
+                decimals=info.decimals,
+            ),
+            table=table,
+            generated=info.generated,
+        )
+    )
+    return sec, findings
