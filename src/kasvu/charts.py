@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import multiprocessing
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -76,8 +77,11 @@ _WORDS: dict[str, dict[str, str]] = {
         "sv": "Skuggning: 95 % konfidensintervall.",
         "en": "Shading: 95 % confidence interval.",
     },
-    "empty": {"fi": "Ei tietoja kaaviota varten.", "sv": "Inga uppgifter för diagrammet.",
-              "en": "No data for the chart."},
+    "empty": {
+        "fi": "Ei tietoja kaaviota varten.",
+        "sv": "Inga uppgifter för diagrammet.",
+        "en": "No data for the chart.",
+    },
 }
 
 
@@ -112,8 +116,15 @@ def _d3_format(decimals: int) -> str:
 def _base_config(chart: alt.TopLevelMixin) -> Any:
     return (
         chart.configure(font=FONT, background="white")
-        .configure_axis(labelFontSize=11, titleFontSize=12, labelColor="#1a1a1a", titleColor="#1a1a1a",
-                        gridColor="#e4e4e4", domainColor="#767676", tickColor="#767676")
+        .configure_axis(
+            labelFontSize=11,
+            titleFontSize=12,
+            labelColor="#1a1a1a",
+            titleColor="#1a1a1a",
+            gridColor="#e4e4e4",
+            domainColor="#767676",
+            tickColor="#767676",
+        )
         .configure_legend(labelFontSize=11, titleFontSize=12, orient="bottom", labelLimit=260)
         .configure_title(fontSize=14, anchor="start", color="#1a1a1a")
         .configure_view(stroke=None)
@@ -157,8 +168,11 @@ def time_series(
     cols = [x, y, series] + [c for c in (lower, upper) if c]
     data = alt.Data(values=_values(frame, cols))
     domain = list(dict.fromkeys(frame[series].to_list())) if frame.height else []
-    colour = alt.Color(f"{series}:N", title=word("area", lang),
-                       scale=alt.Scale(domain=domain, range=PALETTE[: max(1, len(domain))]))
+    colour = alt.Color(
+        f"{series}:N",
+        title=word("area", lang),
+        scale=alt.Scale(domain=domain, range=PALETTE[: max(1, len(domain))]),
+    )
     shape = alt.Shape(f"{series}:N", title=word("area", lang), scale=alt.Scale(domain=domain))
     fmt = _d3_format(decimals)
     x_enc = alt.X(f"{x}:O", title=word("year", lang), axis=alt.Axis(labelAngle=0, labelOverlap=True))
@@ -175,8 +189,9 @@ def time_series(
         )
     layers.append(base.mark_line(strokeWidth=2).encode(x=x_enc, y=y_enc, color=colour))
     layers.append(
-        base.mark_point(filled=True, size=45).encode(x=x_enc, y=y_enc, color=colour, shape=shape,
-                                                      tooltip=tooltip)
+        base.mark_point(filled=True, size=45).encode(
+            x=x_enc, y=y_enc, color=colour, shape=shape, tooltip=tooltip
+        )
     )
     chart = alt.layer(*layers).properties(width=width, height=height)
     if title:
@@ -239,7 +254,9 @@ def bar_with_intervals(
 
 
 @lru_cache(maxsize=4)
-def boundaries(level: Literal["municipality", "region"] = "municipality", digits: int = 3) -> list[dict[str, Any]]:
+def boundaries(
+    level: Literal["municipality", "region"] = "municipality", digits: int = 3
+) -> list[dict[str, Any]]:
     """GeoJSON features (WGS84) with ``properties.code`` and names, coordinates rounded to ``digits``.
 
     From the National Land Survey's 1:4.5M division of 2023 (CC BY 4.0, ``data/geo/SOURCE.txt``); rounding
@@ -305,25 +322,37 @@ def choropleth(
     missing = base.mark_geoshape(fill="#eeeeee", stroke="#8c8c8c", strokeWidth=0.3).transform_filter(
         "datum.properties.value == null"
     )
-    filled = base.mark_geoshape(stroke="white", strokeWidth=0.3).encode(
-        color=alt.Color("properties.value:Q", title=legend_title,
-                        scale=alt.Scale(scheme=MAP_SCHEME, zero=False),
-                        legend=alt.Legend(format=fmt, orient="right", gradientLength=180)),
-        tooltip=[alt.Tooltip("properties.name:N", title=word("area", lang)),
-                 alt.Tooltip("properties.value:Q", title=word("value", lang), format=fmt)],
-    ).transform_filter("datum.properties.value != null")
+    filled = (
+        base.mark_geoshape(stroke="white", strokeWidth=0.3)
+        .encode(
+            color=alt.Color(
+                "properties.value:Q",
+                title=legend_title,
+                scale=alt.Scale(scheme=MAP_SCHEME, zero=False),
+                legend=alt.Legend(format=fmt, orient="right", gradientLength=180),
+            ),
+            tooltip=[
+                alt.Tooltip("properties.name:N", title=word("area", lang)),
+                alt.Tooltip("properties.value:Q", title=word("value", lang), format=fmt),
+            ],
+        )
+        .transform_filter("datum.properties.value != null")
+    )
     chart = alt.layer(missing, filled).properties(width=width, height=height)
     if title:
         chart = chart.properties(title=_title(title, width + 100))
     return _base_config(chart)
 
 
-def sparkline(frame: pl.DataFrame, *, x: str = "year", y: str = "value", width: int = 120,
-              height: int = 28) -> alt.Chart:
+def sparkline(
+    frame: pl.DataFrame, *, x: str = "year", y: str = "value", width: int = 120, height: int = 28
+) -> alt.Chart:
     """A tiny line without axes, for reports (pages use the faster :func:`sparkline_svg`)."""
     data = alt.Data(values=_values(frame, [x, y]))
-    line = alt.Chart(data).mark_line(color=PALETTE[0], strokeWidth=1.5, point=False).encode(
-        x=alt.X(f"{x}:O", axis=None), y=alt.Y(f"{y}:Q", axis=None, scale=alt.Scale(zero=False))
+    line = (
+        alt.Chart(data)
+        .mark_line(color=PALETTE[0], strokeWidth=1.5, point=False)
+        .encode(x=alt.X(f"{x}:O", axis=None), y=alt.Y(f"{y}:Q", axis=None, scale=alt.Scale(zero=False)))
     )
     return line.properties(width=width, height=height).configure_view(stroke=None)
 
@@ -405,20 +434,34 @@ def alt_text(
     if kind == "line":
         years = data[x]
         names = list(dict.fromkeys(data[series].to_list()))
-        parts = [word("line", lang).format(title=title, areas=", ".join(names), first=years.min(),
-                                           last=years.max())]
+        parts = [
+            word("line", lang).format(
+                title=title, areas=", ".join(names), first=years.min(), last=years.max()
+            )
+        ]
         for n in names:
             s = data.filter(pl.col(series) == n).sort(x)
-            parts.append(word("line_area", lang).format(
-                area=n, start=num(s[value][0]), first=s[x][0], end=num(s[value][-1]), last=s[x][-1]))
+            parts.append(
+                word("line_area", lang).format(
+                    area=n, start=num(s[value][0]), first=s[x][0], end=num(s[value][-1]), last=s[x][-1]
+                )
+            )
         return " ".join(parts)
     hi = data.sort(value, descending=True).row(0, named=True)
     lo = data.sort(value).row(0, named=True)
     if kind == "bar":
-        return word("bar", lang).format(title=title, n=data.height, year=year, max_area=hi[series],
-                                        max=num(hi[value]), min_area=lo[series], min=num(lo[value]))
-    return word("map", lang).format(title=title, n=data.height, year=year, min=num(lo[value]),
-                                    max=num(hi[value]))
+        return word("bar", lang).format(
+            title=title,
+            n=data.height,
+            year=year,
+            max_area=hi[series],
+            max=num(hi[value]),
+            min_area=lo[series],
+            min=num(lo[value]),
+        )
+    return word("map", lang).format(
+        title=title, n=data.height, year=year, min=num(lo[value]), max=num(hi[value])
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -457,11 +500,17 @@ def render_png(chart: alt.TopLevelMixin | Mapping[str, Any], lang: str = "fi", s
     return png
 
 
+_INNER_ARIA = re.compile(r' (?:role="graphics-[a-z-]+"|aria-roledescription="[^"]*"|aria-label="[^"]*")')
+
+
 def svg_for_html(svg: str, label: str) -> str:
     """The rendered SVG made fit for inline use: ``role="img"``, an ``aria-label`` and a scalable size."""
     head, _, rest = svg.partition(">")
     head = head.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" focusable="false" ', 1)
-    return f"{head} preserveAspectRatio=\"xMinYMin meet\" style=\"max-width:100%;height:auto\">{rest}"
+    # The whole chart is one image described by ``label`` (and the table beside it): Vega's inner ARIA
+    # roles and labels would make screen readers walk hundreds of marks.
+    rest = _INNER_ARIA.sub("", rest)
+    return f'{head} preserveAspectRatio="xMinYMin meet" style="max-width:100%;height:auto">{rest}'
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,395 @@
+"""Indicator pages: time series, bars of a region's municipalities, a map, the data and the metadata.
+
+Every chart is rendered on the server as SVG (no JavaScript needed) and has a table with the same
+numbers. The same query string gives the downloads of exactly what the page shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from kasvu import charts, values
+from kasvu.bank.models import Area, Indicator, Observation
+from kasvu.importers.base import FLAG_BREAK_IN_SERIES, FLAG_GENERATED, FLAG_PROVISIONAL
+from kasvu.rights import RIGHTS
+from kasvu.web.views.common import (
+    KIND_LABELS,
+    area_options,
+    chart_file,
+    chart_svg,
+    download,
+    lang,
+    options_html,
+    parse_area,
+    parse_areas,
+    public_for,
+    reason_text,
+)
+
+CHARTS = ("series", "bars", "map")
+
+
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    """Indicators with values, by right, filtered by a word in any language or the key."""
+    q = (request.GET.get("q") or "").strip()
+    right = request.GET.get("right") or ""
+    has_values = Observation.objects.filter(indicator=OuterRef("pk"))
+    qs = Indicator.objects.select_related("source").filter(Exists(has_values))
+    if q:
+        qs = qs.filter(
+            Q(title_fi__icontains=q)
+            | Q(title_sv__icontains=q)
+            | Q(title_en__icontains=q)
+            | Q(key__icontains=q)
+        )
+    items = sorted(qs, key=lambda i: i.title().lower())
+    if right:
+        items = [i for i in items if right in (i.rights or [])]
+    groups = []
+    for r in RIGHTS:
+        mine = [i for i in items if r.key in (i.rights or [])]
+        if mine:
+            groups.append({"key": r.key, "label": r.label(lang()), "items": mine})
+    other = [i for i in items if not set(i.rights or []) & {r.key for r in RIGHTS}]
+    if other:
+        groups.append({"key": "other", "label": _("Other indicators"), "items": other})
+    rights = [(r.key, r.label(lang())) for r in RIGHTS]
+    return render(
+        request,
+        "kasvu/indicators.html",
+        {"groups": groups, "q": q, "right": right, "rights": rights, "n": len(items)},
+    )
+
+
+@dataclass
+class IndicatorView:
+    """What an indicator page shows, parsed from the query string and read once."""
+
+    indicator: Indicator
+    areas: list[Area]
+    group: Area | None
+    year: int | None
+    level: str
+    years: list[int]
+    series: pl.DataFrame  # area, year, value, lower, upper, ...
+    bars: pl.DataFrame  # area, code, value, lower, upper (members of ``group`` in ``year``)
+    map: pl.DataFrame  # code, area, value (municipalities or regions in ``year``)
+    public: bool
+
+
+def _default_areas(ind: Indicator) -> list[Area]:
+    country = Area.objects.filter(kind="country").first()
+    uusimaa = Area.objects.filter(kind="region", code="01").first()
+    return [a for a in (uusimaa, country) if a is not None]
+
+
+def _named(frame: pl.DataFrame, areas: dict[int, Area]) -> pl.DataFrame:
+    names = pl.DataFrame(
+        {
+            "area_id": list(areas),
+            "area": [a.name(lang()) for a in areas.values()],
+            "code": [a.code for a in areas.values()],
+            "area_kind": [a.kind for a in areas.values()],
+        },
+        schema={"area_id": pl.Int64, "area": pl.String, "code": pl.String, "area_kind": pl.String},
+    )
+    return frame.join(names, on="area_id", how="left")
+
+
+def _members(group: Area, year: int) -> list[int]:
+    m = values._memberships().filter(
+        (pl.col("group_id") == group.id)
+        & (pl.col("member_kind") == "municipality")
+        & (pl.col("valid_from").is_null() | (pl.col("valid_from") <= year))
+        & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= year))
+    )
+    return m["member_id"].unique().to_list()
+
+
+def read_view(request: HttpRequest, key: str) -> IndicatorView:
+    ind = get_object_or_404(Indicator.objects.select_related("source"), key=key)
+    values._CACHE.sync(values.data_version())
+    public = public_for(request)
+    areas = parse_areas(request.GET.getlist("area")) or _default_areas(ind)
+    if len(areas) == 1 and areas[0].kind in ("municipality", "district", "group"):
+        # One area alone says little: show it against its region and the country, as its profile does.
+        refs = [r for r in values.default_references(areas[0].id) if values.area_info(r).kind != "county"]
+        by_id = Area.objects.in_bulk(refs)
+        areas += [by_id[r] for r in refs if r in by_id]
+    series = values.area_values([a.id for a in areas], [ind.id], public=public)
+    order = pl.DataFrame(
+        {"area_id": [a.id for a in areas], "_order": list(range(len(areas)))},
+        schema={"area_id": pl.Int64, "_order": pl.Int64},
+    )
+    series = (
+        _named(series, {a.id: a for a in areas})
+        .join(order, on="area_id")
+        .sort("_order", "year")
+        .drop("_order")
+    )
+    years = sorted(set(series["year"].to_list()))
+    muni = values._areas_frame().filter(pl.col("kind") == "municipality")
+    try:
+        year = int(request.GET.get("year") or 0) or None
+    except ValueError:
+        year = None
+    if year is None or year not in years:
+        have = series.filter(pl.col("value").is_not_null() | pl.col("hidden"))
+        year = int(have["year"].max()) if have.height else (years[-1] if years else None)  # type: ignore[arg-type]
+    group = parse_area(request.GET.get("group") or "")
+    if group is None:
+        first = next((a for a in areas if a.kind == "municipality"), None)
+        if first is not None:
+            region_ids = values._parents(first.id, "region")
+            group = Area.objects.filter(id__in=region_ids).first()
+        group = group or next((a for a in areas if a.kind in ("region", "group", "county")), None)
+    level = (
+        request.GET.get("level") if request.GET.get("level") in ("municipality", "region") else "municipality"
+    )
+    bars = pl.DataFrame()
+    map_frame = pl.DataFrame()
+    if year is not None:
+        if group is not None:
+            member_ids = _members(group, year)
+            bars = values.area_values(member_ids, [ind.id], public=public, years=(year, year))
+            bars = _named(bars, {a.id: a for a in Area.objects.filter(id__in=member_ids)})
+        kind_ids = (
+            muni if level == "municipality" else values._areas_frame().filter(pl.col("kind") == "region")
+        )
+        ids = kind_ids["area_id"].to_list()
+        map_frame = values.area_values(ids, [ind.id], public=public, years=(year, year))
+        map_frame = _named(map_frame, {a.id: a for a in Area.objects.filter(id__in=ids)})
+    return IndicatorView(ind, areas, group, year, level, years, series, bars, map_frame, public)
+
+
+def _title(view: IndicatorView) -> str:
+    return view.indicator.title(lang())
+
+
+def build_chart(view: IndicatorView, which: str) -> Any:
+    ind = view.indicator
+    common = {"unit": ind.unit, "decimals": ind.decimals, "lang": lang()}
+    if which == "series":
+        data = view.series.filter(pl.col("value").is_not_null())
+        return charts.time_series(data, title=_title(view), **common)
+    if which == "bars":
+        data = view.bars.filter(pl.col("value").is_not_null()) if view.bars.height else view.bars
+        title = f"{_title(view)}, {view.group.name(lang()) if view.group else ''} {view.year}"
+        return charts.bar_with_intervals(
+            data if data.height else pl.DataFrame({"area": [], "value": []}), title=title,
+            highlight=[a.name(lang()) for a in view.areas], **common,
+        )  # fmt: skip
+    if which == "map":
+        data = (
+            view.map.select("code", "area", "value")
+            if view.map.height
+            else pl.DataFrame(
+                {"code": [], "area": [], "value": []},
+                schema={"code": pl.String, "area": pl.String, "value": pl.Float64},
+            )
+        )
+        return charts.choropleth(data, level=view.level, title=f"{_title(view)} {view.year}", **common)  # type: ignore[arg-type]
+    raise Http404("Unknown chart")
+
+
+def _alt(view: IndicatorView, which: str) -> str:
+    ind = view.indicator
+    kw = {"title": _title(view), "lang": lang(), "decimals": ind.decimals, "unit": ind.unit}
+    if which == "series":
+        return charts.alt_text("line", view.series, **kw)
+    if which == "bars":
+        return (
+            charts.alt_text("bar", view.bars, year=view.year or "", **kw) if view.bars.height else kw["title"]
+        )
+    return charts.alt_text("map", view.map, year=view.year or "", **kw) if view.map.height else kw["title"]
+
+
+def _table_rows(frame: pl.DataFrame, decimals: int, sort: list[str]) -> list[dict[str, Any]]:
+    if frame.height == 0:
+        return []
+    rows = []
+    for r in (frame.sort(sort) if sort else frame).iter_rows(named=True):
+        suppressed = bool(r.get("hidden")) and r.get("value") is None
+        rows.append(
+            {
+                "area": r.get("area"),
+                "kind": r.get("area_kind"),
+                "code": r.get("code"),
+                "year": r.get("year"),
+                "value": charts.format_number(r["value"], decimals, lang())
+                if r.get("value") is not None
+                else "",
+                "lower": charts.format_number(r["lower"], decimals, lang())
+                if r.get("lower") is not None
+                else "",
+                "upper": charts.format_number(r["upper"], decimals, lang())
+                if r.get("upper") is not None
+                else "",
+                "numerator": charts.format_number(r["numerator"], 0, lang())
+                if r.get("numerator") is not None
+                else "",
+                "denominator": charts.format_number(r["denominator"], 0, lang())
+                if r.get("denominator") is not None
+                else "",
+                "suppressed": reason_text(r.get("suppression_reason")) if suppressed else "",
+                "missing": reason_text(r.get("missing_reason"))
+                if r.get("value") is None and not suppressed
+                else "",
+                "internal": bool(r.get("internal")),
+                "computed": bool(r.get("computed")),
+                "approximate": bool(r.get("approximate")),
+                "flags": _flag_words(int(r.get("flags") or 0)),
+            }
+        )
+    return rows
+
+
+def _flag_words(flags: int) -> str:
+    words = []
+    if flags & FLAG_PROVISIONAL:
+        words.append(_("provisional"))
+    if flags & FLAG_BREAK_IN_SERIES:
+        words.append(_("break in series"))
+    if flags & FLAG_GENERATED:
+        words.append(_("generated demo data"))
+    return ", ".join(words)
+
+
+def _metadata(ind: Indicator) -> list[tuple[str, str]]:
+    source = ind.source
+    notes = ind.notes or {}
+    note = notes.get(lang()) or notes.get("fi") or notes.get("en") or ""
+    if not isinstance(note, str):
+        note = "; ".join(str(v) for v in (note if isinstance(note, list) else [note]))
+    pick = lang()
+    rows = [
+        (_("Definition"), ind.description(pick)),
+        (_("Numerator"), getattr(ind, f"numerator_{pick}", "") or ind.numerator_fi or ind.numerator_en),
+        (
+            _("Denominator"),
+            getattr(ind, f"denominator_{pick}", "") or ind.denominator_fi or ind.denominator_en,
+        ),
+        (_("Unit"), ind.unit),
+        (_("Source"), source.name(pick)),
+        (_("Attribution"), ind.attribution or source.attribution),
+        (_("Licence"), ind.licence or source.licence),
+        (_("Last update"), ind.last_updated.strftime("%d.%m.%Y") if ind.last_updated else ""),
+        (_("Notes"), note),
+        (_("Key"), ind.key),
+    ]
+    return [(k, str(v)) for k, v in rows if v]
+
+
+def indicator(request: HttpRequest, key: str) -> HttpResponse:
+    view = read_view(request, key)
+    ind = view.indicator
+    figures = []
+    labels = {
+        "series": _("Development over time"),
+        "bars": _("Municipalities of %(group)s in %(year)s") % {
+            "group": view.group.name(lang()) if view.group else "", "year": view.year},
+        "map": _("Map %(year)s") % {"year": view.year},
+    }  # fmt: skip
+    for which in CHARTS:
+        if which == "bars" and (view.group is None or view.bars.height == 0):
+            continue
+        if which == "map" and view.map.filter(pl.col("value").is_not_null()).height == 0:
+            continue
+        alt = _alt(view, which)
+        figures.append(
+            {
+                "key": which,
+                "heading": labels[which],
+                "svg": chart_svg(build_chart(view, which), alt),
+                "alt": alt,
+                "rows": _table_rows(
+                    {"series": view.series, "bars": view.bars, "map": view.map}[which],
+                    ind.decimals,
+                    [] if which == "series" else ["area"],
+                ),
+            }
+        )
+    query = request.GET.urlencode()
+    generated = ind.source.is_generated
+    context = {
+        "ind": ind,
+        "title": ind.title(lang()),
+        "view": view,
+        "figures": figures,
+        "metadata": _metadata(ind),
+        "query": query,
+        "generated": generated,
+        "area_slots": [options_html(area_options(), k) for k in ([a.key for a in view.areas] + [""] * 5)[:5]],
+        "group_options": options_html(
+            area_options(("region", "county", "group")), view.group.key if view.group else ""
+        ),
+        "years": list(reversed(view.years)),
+        "attribution": ind.attribution or ind.source.attribution,
+        "rights": [r.label(lang()) for r in RIGHTS if r.key in (ind.rights or [])],
+        "kind_labels": KIND_LABELS,
+        "data_url": reverse("web:indicator_data", args=[ind.key, "csv"]),
+        "xlsx_url": reverse("web:indicator_data", args=[ind.key, "xlsx"]),
+    }
+    return render(request, "kasvu/indicator.html", context)
+
+
+def _export(view: IndicatorView) -> pl.DataFrame:
+    """The three tables of the page in one frame, with a ``table`` column saying which."""
+    cols = ["table", "area_kind", "code", "area", "year", "value", "ci_lower", "ci_upper", "numerator",
+            "denominator", "suppressed", "internal_unpublished", "computed_from_members"]  # fmt: skip
+    parts = []
+    for name, frame in (("series", view.series), ("bars", view.bars), ("map", view.map)):
+        if frame.height == 0:
+            continue
+        parts.append(
+            frame.select(
+                pl.lit(name).alias("table"),
+                "area_kind",
+                "code",
+                "area",
+                "year",
+                "value",
+                pl.col("lower").alias("ci_lower"),
+                pl.col("upper").alias("ci_upper"),
+                "numerator",
+                "denominator",
+                pl.col("suppression_reason").alias("suppressed"),
+                pl.col("internal").alias("internal_unpublished"),
+                pl.col("computed").alias("computed_from_members"),
+            )  # fmt: skip
+        )
+    frame = pl.concat(parts) if parts else pl.DataFrame(schema=dict.fromkeys(cols, pl.String))
+    ind = view.indicator
+    return frame.with_columns(
+        pl.lit(ind.key).alias("indicator"), pl.lit(ind.title(lang())).alias("title"), pl.lit(ind.unit).alias("unit"),
+        pl.lit(ind.source.is_generated).alias("generated_demo_data"),
+        pl.lit(ind.attribution or ind.source.attribution).alias("source"),
+    )  # fmt: skip
+
+
+def indicator_data(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+    view = read_view(request, key)
+    ind = view.indicator
+    meta = [("what", f"kasvu indicator page: {ind.title(lang())} ({ind.key})"),
+            ("areas", ", ".join(a.name(lang()) for a in view.areas)),
+            ("year of bars and map", str(view.year)),
+            ("published values only", "yes" if view.public else "no: internal, includes unpublished values"),
+            *[(k, v) for k, v in _metadata(ind)]]  # fmt: skip
+    if ind.source.is_generated:
+        meta.append(("NOTE", "generated demo data, not real values"))
+    return download(_export(view), fmt, f"{ind.key.replace(':', '-')}", meta)
+
+
+def indicator_chart(request: HttpRequest, key: str, chart: str, fmt: str) -> HttpResponse:
+    if chart not in CHARTS:
+        raise Http404("Unknown chart")
+    view = read_view(request, key)
+    return chart_file(build_chart(view, chart), fmt, f"{view.indicator.key.replace(':', '-')}-{chart}")
