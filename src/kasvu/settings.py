@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "kasvu.accounts",
     "kasvu.plans",
     "kasvu.knowledge",
+    "kasvu.surveys",
     "kasvu.reports",
     "kasvu.web",
 ]

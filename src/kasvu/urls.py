@@ -13,6 +13,7 @@ urlpatterns += i18n_patterns(
     path("plans/", include("kasvu.plans.urls")),
     path("bank/", include("kasvu.knowledge.urls")),
     path("reports/", include("kasvu.reports.urls")),
+    path("surveys/", include("kasvu.surveys.urls")),
     path("", include("kasvu.web.urls")),
     prefix_default_language=False,
 )
