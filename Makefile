@@ -7,7 +7,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 DEMO_DIR ?= var/demo
 PORT ?= 8000
 
-.PHONY: demo test test-sqlite test-postgres check lint bench clean install
+.PHONY: demo test test-sqlite test-postgres check lint bench clean install audit
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,21 @@ test-postgres: $(VENV)/.installed
 		KASVU_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser"; \
 	else \
 		echo "!! PostgreSQL run SKIPPED: no server answers at $(PG_URL) and none could be installed"; \
+	fi
+
+## audit: known vulnerabilities in the installed dependencies (pip-audit); without network it says so and passes
+audit: $(VENV)/.installed
+	@mkdir -p var; if ! $(BIN)/python -m pip_audit --version >/dev/null 2>&1; then \
+		echo "!! audit SKIPPED: pip-audit is not installed (pip install pip-audit)"; \
+	elif ! $(BIN)/python -c "import urllib.request; urllib.request.urlopen('https://pypi.org/simple/pip/', timeout=10)" >/dev/null 2>&1; then \
+		echo "!! audit SKIPPED: the vulnerability database (pypi.org / osv.dev) cannot be reached"; \
+	else \
+		echo "== dependency audit (pip-audit)"; \
+		$(BIN)/python -m pip_audit --skip-editable --progress-spinner off >var/audit.log 2>&1; rc=$$?; \
+		grep -v "Dependency not found on PyPI" var/audit.log; \
+		if [ $$rc -ne 0 ] && grep -qiE "connection|timed out|max retries|name resolution|temporarily unavailable" var/audit.log; then \
+			echo "!! audit SKIPPED: the vulnerability database could not be reached during the audit"; \
+		else exit $$rc; fi; \
 	fi
 
 check: lint

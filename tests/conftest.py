@@ -33,7 +33,9 @@ def pytest_collection_modifyitems(config, items):
 
     if shutil.which("chromium") or shutil.which("chromium-browser"):
         return
-    skip = pytest.mark.skip(reason="browser test: install Debian's chromium (make test does when run as root)")
+    skip = pytest.mark.skip(
+        reason="browser test: install Debian's chromium (make test does when run as root)"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)

@@ -77,8 +77,10 @@ def deny(request: Any, detail: str = "") -> PermissionDenied:
     AuditEvent.objects.create(
         kind=AuditEvent.Kind.DENIED,
         username=user.get_username() if user is not None and user.is_authenticated else "",
-        path=getattr(request, "path", "")[:500], method=getattr(request, "method", "")[:10],
-        ip=request.META.get("REMOTE_ADDR") if hasattr(request, "META") else None, detail=detail[:500],
+        path=getattr(request, "path", "")[:500],
+        method=getattr(request, "method", "")[:10],
+        ip=request.META.get("REMOTE_ADDR") if hasattr(request, "META") else None,
+        detail=detail[:500],
     )
     return PermissionDenied(detail or "You do not have the right to do this.")
 

@@ -6,6 +6,7 @@ through :class:`kasvu.config.Config` (see ``docs/configuration.md``).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "kasvu.accounts",
     "kasvu.plans",
     "kasvu.knowledge",
+    "kasvu.api",
     "kasvu.surveys",
     "kasvu.reports",
     "kasvu.web",
@@ -149,6 +151,35 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = CONFIG.hsts_seconds > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if CONFIG.https else None
 X_FRAME_OPTIONS = "DENY"
+
+# The rate limiter's counters (kasvu.api.ratelimit) live in a database table, created by the migration
+# kasvu_api 0001, so that every server process counts against the same limit. Other caching is per process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "kasvu_ratelimit",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
+
+
+def _rate(name: str, default: str) -> tuple[int, int]:
+    """A limit "requests/seconds" from the environment, e.g. KASVU_RATE_LIMIT_LOGIN=10/300."""
+    text = os.environ.get(name, default)
+    try:
+        requests, seconds = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={text!r}: give requests/seconds, e.g. {default}.") from None
+    return requests, seconds
+
+
+RATE_LIMITS = {
+    "login": _rate("KASVU_RATE_LIMIT_LOGIN", "10/300"),  # per client address and per username
+    "api_anonymous": _rate("KASVU_RATE_LIMIT_API_ANONYMOUS", "300/60"),  # per client address
+    "api_token": _rate("KASVU_RATE_LIMIT_API_TOKEN", "1200/60"),  # per token
+    "api_token_attempts": _rate("KASVU_RATE_LIMIT_API_TOKEN_ATTEMPTS", "1200/60"),  # per address
+}
 
 KASVU = {
     "CACHE_DIR": CONFIG.cache_dir,

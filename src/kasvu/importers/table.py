@@ -277,10 +277,16 @@ def _read_workbook(path: Path) -> dict[str, list[list[Any]]]:
         raise ImportFailed(
             f"cannot open the workbook: {exc}. Save it again as .xlsx.", file=str(path)
         ) from exc
-    return {
-        name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        for name in workbook.sheet_names
-    }
+    try:
+        return {
+            name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            for name in workbook.sheet_names
+        }
+    except Exception as exc:  # a damaged sheet inside a readable zip: calamine's own error types again
+        raise ImportFailed(
+            f"a sheet of the workbook is damaged: {exc}. Open it in Excel and save it again as .xlsx.",
+            file=str(path),
+        ) from exc
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
@@ -293,7 +299,18 @@ def _read_csv(path: Path) -> list[list[Any]]:
         ) from exc
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[Any]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error as exc:
+        raise ImportFailed(
+            f"not readable as CSV: {exc}. Save the file again as 'CSV UTF-8' from Excel.",
+            file=str(path),
+            row=reader.line_num,
+        ) from exc
+    return rows
 
 
 def _header(

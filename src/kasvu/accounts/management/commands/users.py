@@ -38,8 +38,18 @@ class Command(BaseCommand):
             help="Read the password from this environment variable instead of asking.",
         )
         sub.add_parser("list", help="List users and roles.")
+        token = sub.add_parser("token", help="Create an API token for a user; the key is shown once.")
+        token.add_argument("username")
+        token.add_argument("--name", required=True, help="What the token is for, e.g. 'nightly report'.")
+        sub.add_parser("tokens", help="List API tokens (never their keys).")
+        revoke = sub.add_parser("revoke-token", help="Revoke a user's API token by name or id.")
+        revoke.add_argument("username")
+        revoke.add_argument("token", help="The token's name or id (see `kasvu users tokens`).")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["action"] in ("token", "tokens", "revoke-token"):
+            self._tokens(opts)
+            return
         if opts["action"] == "list":
             for p in (
                 Profile.objects.select_related("user").prefetch_related("areas").order_by("user__username")
@@ -78,3 +88,32 @@ class Command(BaseCommand):
             f"{user.username}: {profile.get_role_display()}"
             + (f" for {', '.join(a.name() for a in areas)}" if areas else "")
         )
+
+    def _tokens(self, opts: dict[str, Any]) -> None:
+        from kasvu.api import tokens
+        from kasvu.api.models import ApiToken
+
+        if opts["action"] == "tokens":
+            for t in ApiToken.objects.select_related("user"):
+                used = f"{t.last_used:%Y-%m-%d %H:%M}" if t.last_used else "never used"
+                state = "revoked" if t.revoked else "active"
+                self.stdout.write(
+                    f"{t.pk:>4} {t.user.username:<20} {t.name:<24} {t.prefix}… {state:<8} {used}"
+                )
+            return
+        user = get_user_model().objects.filter(username=opts["username"]).first()
+        if user is None:
+            raise CommandError(f"No user {opts['username']!r}. Add one with `kasvu users add`.")
+        if opts["action"] == "revoke-token":
+            try:
+                token = tokens.revoke(user, opts["token"])
+            except tokens.TokenNotFound as exc:
+                raise CommandError(str(exc)) from None
+            self.stdout.write(f"revoked {token}")
+            return
+        token, key = tokens.create_token(user, opts["name"])
+        self.stdout.write(
+            f"API token {token.name!r} for {user.username} (id {token.pk}). Keep the key secret;"
+        )
+        self.stdout.write("it is shown only now. Send it as 'Authorization: Bearer <key>'.")
+        self.stdout.write(key)

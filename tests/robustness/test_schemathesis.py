@@ -1,0 +1,62 @@
+"""Property-based tests of the whole API against its OpenAPI schema (schemathesis, in-process WSGI).
+
+For every operation: no 500s, documented status codes and content types, and bodies that match the
+schema. Bounded (30 examples per operation) so that the run stays well under two minutes; a fixed set of
+examples in CI, random ones with ``KASVU_FUZZ_RANDOM=1 KASVU_API_EXAMPLES=300``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+schemathesis = pytest.importorskip("schemathesis")
+
+from schemathesis.checks import not_a_server_error  # noqa: E402
+from schemathesis.specs.openapi.checks import (  # noqa: E402
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from kasvu.api.main import api  # noqa: E402
+from kasvu.wsgi import application  # noqa: E402
+
+schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1/"))
+schema.app = application  # type: ignore[attr-defined]
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+@pytest.fixture
+def no_rate_limits(settings):
+    settings.RATE_LIMITS = {}
+
+
+@pytest.fixture
+def keep_connection():
+    """Calling the WSGI app directly would close the test's database connection after each request
+    (Django's test client disconnects this handler the same way)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=int(os.environ.get("KASVU_API_EXAMPLES", "30")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=not os.environ.get("KASVU_FUZZ_RANDOM"),  # CI: the same examples every run
+)
+def test_api_matches_its_schema(case, placements, no_rate_limits, keep_connection):
+    response = case.call(app=application)
+    case.validate_response(response, checks=CHECKS)
