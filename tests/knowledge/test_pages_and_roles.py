@@ -52,7 +52,7 @@ def test_coding_sheet_download_is_internal(client, round2008, viewer):
     assert response.status_code == 200
     assert response.content.decode().startswith("theme_code,theme_title")
     assert client.get("/bank/needs/arvo-2008/coding.xlsx").status_code == 200
-    assert "synthetic" in client.get("/bank/needs/arvo-2008/").content.decode()
+    assert "synthetic" in client.get("/en/bank/needs/arvo-2008/").content.decode()
 
 
 def test_compare_page(client, round2008, seed004_csv):

@@ -148,7 +148,7 @@ def test_report_page_for_anonymous_users(report_db, client):
 
 
 def test_report_page_validates_the_choice(report_db, client):
-    response = client.post("/reports/", {"kind": "profile", "year": YEAR, "lang": "fi", "format": "pdf"})
+    response = client.post("/en/reports/", {"kind": "profile", "year": YEAR, "lang": "fi", "format": "pdf"})
     assert response.status_code == 200 and "Choose one" in response.content.decode()
 
 
