@@ -39,3 +39,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_value_caches():
+    """Tests roll back their data, so ids (and with them the data version) repeat: forget cached values."""
+    from kasvu.values import clear_caches
+
+    clear_caches()
+    yield
+    clear_caches()
