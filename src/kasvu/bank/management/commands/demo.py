@@ -75,4 +75,21 @@ class Command(BaseCommand):
             from kasvu.surveys.demo import load_demo_survey
 
             say(f"GENERATED survey data (not real, flagged 'generated'): {load_demo_survey()}")
+        self._plans_and_knowledge()
         say("Demo data loaded.")
+
+    def _plans_and_knowledge(self) -> None:
+        """The example plan (seed 003), the knowledge bank's entries and seed 004's needs analysis."""
+        from kasvu.knowledge.models import Round
+        from kasvu.plans.models import Plan
+
+        plan_file = data_path("plans", "espoo_example.yaml")
+        if not Plan.objects.exists():
+            call_command("plan", "import", str(plan_file), stdout=self.stdout)
+        call_command("knowledge", "import", str(data_path("knowledge", "entries.yaml")), stdout=self.stdout)
+        if not Round.objects.filter(slug="arvo-2008").exists():
+            call_command(
+                "needs", "import", str(data_path("knowledge", "seed004_coding.csv")), "--round", "arvo-2008",
+                "--name", "Kuntakohtaisten kehittämistarpeiden analyysi (seed 004)", "--date", "2008-01-01",
+                "--total", "13", "--synthetic", stdout=self.stdout,
+            )
