@@ -89,7 +89,17 @@ class Command(BaseCommand):
         call_command("knowledge", "import", str(data_path("knowledge", "entries.yaml")), stdout=self.stdout)
         if not Round.objects.filter(slug="arvo-2008").exists():
             call_command(
-                "needs", "import", str(data_path("knowledge", "seed004_coding.csv")), "--round", "arvo-2008",
-                "--name", "Kuntakohtaisten kehittämistarpeiden analyysi (seed 004)", "--date", "2008-01-01",
-                "--total", "13", "--synthetic", stdout=self.stdout,
+                "needs",
+                "import",
+                str(data_path("knowledge", "seed004_coding.csv")),
+                "--round",
+                "arvo-2008",
+                "--name",
+                "Kuntakohtaisten kehittämistarpeiden analyysi (seed 004)",
+                "--date",
+                "2008-01-01",
+                "--total",
+                "13",
+                "--synthetic",
+                stdout=self.stdout,
             )
