@@ -32,7 +32,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests benchmarks scripts
 
 test-sqlite: $(VENV)/.installed
-	@scripts/ensure_chromium.sh
+	@scripts/ensure_system_packages.sh
 	@echo "== tests on SQLite"
 	KASVU_DATABASE_URL= $(BIN)/pytest -q -m "not browser"
 	@echo "== browser tests (headless Chromium), one process per file: they share pytest-django's live server"
