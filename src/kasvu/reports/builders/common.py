@@ -16,6 +16,7 @@ from kasvu.reports import narrative as nar
 from kasvu.reports.data import IndicatorInfo
 from kasvu.reports.document import SUPPRESSED, Cell, Chapter, ProvenanceEntry, Table
 from kasvu.reports.texts import Texts
+from kasvu.rights import RIGHTS
 from kasvu.stats.significance import DECREASING, HIGHER, INCREASING, LOWER, NO_DIFFERENCE, NO_TREND
 
 
@@ -159,3 +160,27 @@ def geo_for(codes: Sequence[str]) -> dict[str, Any]:
 
 def generated_text(text: str, generated: bool, lang: str, tx: Texts) -> str:
     return f"{nar.generated_prefix(lang, tx.phrases)} {text}" if generated and text else text
+
+
+def rights_chapters(
+    shown: Sequence[IndicatorInfo], sections: dict[int, Chapter], lang: str, tx: Texts, *, intro: bool = False
+) -> tuple[list[Chapter], list[IndicatorInfo]]:
+    """One chapter per children's right; each indicator's section stands under its first right and the
+    other rights point to it. Returns the chapters and the indicators that belong to no right."""
+    chapters: list[Chapter] = []
+    placed: dict[int, str] = {}
+    for right in RIGHTS:
+        ch = Chapter(right.label(lang), key=f"right-{right.key}")
+        if intro:
+            ch.add(tx.t("rights_intro", right=right.label(lang)))
+        inds = [i for i in shown if right.key in i.rights]
+        if not inds:
+            ch.add(tx.t("no_indicators"))
+        for info in inds:
+            if info.id in placed:
+                ch.add(tx.t("see_section", title=info.title, chapter=placed[info.id]), "note")
+            else:
+                placed[info.id] = ch.heading
+                ch.sections.append(sections[info.id])
+        chapters.append(ch)
+    return chapters, [i for i in shown if i.id not in placed]

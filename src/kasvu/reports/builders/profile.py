@@ -23,6 +23,7 @@ from kasvu.reports.builders.common import (
     measure,
     methods_chapter,
     provenance_chapter,
+    rights_chapters,
     table_notes,
     trend_text,
     verdict_text,
@@ -30,7 +31,6 @@ from kasvu.reports.builders.common import (
 from kasvu.reports.data import AreaInfo, IndicatorInfo, ReportData
 from kasvu.reports.document import Cell, Chapter, ChartSpec, Figure, Report, Table
 from kasvu.reports.texts import Texts
-from kasvu.rights import RIGHTS
 from kasvu.stats.significance import HIGHER, LOWER
 
 WINDOW_YEARS = 10
@@ -136,20 +136,8 @@ def compose(ctx: Context) -> Report:
             )
     if not summary.paragraphs:
         summary.add(tx.t("summary_none"))
-    placed: dict[int, str] = {}
-    for right in RIGHTS:
-        ch = Chapter(right.label(lang), key=f"right-{right.key}")
-        inds = [i for i in shown if right.key in i.rights]
-        if not inds:
-            ch.add(tx.t("no_indicators"))
-        for info in inds:
-            if info.id in placed:
-                ch.add(tx.t("see_section", title=info.title, chapter=placed[info.id]), "note")
-            else:
-                placed[info.id] = ch.heading
-                ch.sections.append(sections[info.id])
-        report.chapters.append(ch)
-    rest = [i for i in shown if i.id not in placed]
+    chapters, rest = rights_chapters(shown, sections, lang, tx)
+    report.chapters.extend(chapters)
     if rest:
         ch = Chapter(tx.t("themes"), key="other")
         ch.sections.extend(sections[i.id] for i in rest)

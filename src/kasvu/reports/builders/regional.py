@@ -26,6 +26,7 @@ from kasvu.reports.builders.common import (
     measure,
     methods_chapter,
     provenance_chapter,
+    rights_chapters,
     table_notes,
     trend_text,
     value_cell,
@@ -34,7 +35,6 @@ from kasvu.reports.builders.common import (
 from kasvu.reports.data import AreaInfo, IndicatorInfo, ReportData
 from kasvu.reports.document import Cell, Chapter, ChartSpec, Figure, Report, Table
 from kasvu.reports.texts import Texts
-from kasvu.rights import RIGHTS
 from kasvu.stats.significance import HIGHER, LOWER
 
 WINDOW_YEARS = 10
@@ -190,21 +190,8 @@ def compose(ctx: Context) -> Report:
     report.chapters.append(summary)
     report.chapters.append(area_chapter)
 
-    placed: dict[int, str] = {}
-    for right in RIGHTS:
-        ch = Chapter(right.label(ctx.lang), key=f"right-{right.key}")
-        ch.add(tx.t("rights_intro", right=right.label(ctx.lang)))
-        inds = [i for i in shown if right.key in i.rights]
-        if not inds:
-            ch.add(tx.t("no_indicators"))
-        for info in inds:
-            if info.id in placed:
-                ch.add(tx.t("see_section", title=info.title, chapter=placed[info.id]), "note")
-            else:
-                placed[info.id] = ch.heading
-                ch.sections.append(sections[info.id])
-        report.chapters.append(ch)
-    rest = [i for i in shown if i.id not in placed]
+    chapters, rest = rights_chapters(shown, sections, ctx.lang, tx, intro=True)
+    report.chapters.extend(chapters)
     if rest:
         ch = Chapter(
             tx.t("themes") + ": " + ", ".join(sorted({t for i in rest for t in i.themes})), key="other"
