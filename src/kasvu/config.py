@@ -26,11 +26,34 @@ def _bool(name: str, default: bool) -> bool:
     raise ConfigError(f"{name} has value {raw!r}. Not a valid bool: use 1/0, true/false, yes/no or on/off.")
 
 
+def _rate(name: str, default: str) -> tuple[int, int]:
+    """A limit "requests/seconds" of two positive whole numbers, e.g. KASVU_RATE_LIMIT_LOGIN=10/300."""
+    raw = os.environ.get(name) or default
+    try:
+        requests, seconds = (int(x) for x in raw.split("/"))
+    except ValueError:
+        requests = seconds = 0
+    if requests < 1 or seconds < 1:
+        raise ConfigError(
+            f"{name} has value {raw!r}. Not a valid rate limit: write requests/seconds, e.g. {name}={default}."
+        )
+    return requests, seconds
+
+
 def _list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if not raw:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+# Scope in kasvu.api.ratelimit -> (environment variable, default "requests/seconds").
+RATE_LIMIT_VARIABLES = {
+    "login": ("KASVU_RATE_LIMIT_LOGIN", "10/300"),  # per client address and per username
+    "api_anonymous": ("KASVU_RATE_LIMIT_API_ANONYMOUS", "300/60"),  # per client address
+    "api_token": ("KASVU_RATE_LIMIT_API_TOKEN", "1200/60"),  # per token
+    "api_token_attempts": ("KASVU_RATE_LIMIT_API_TOKEN_ATTEMPTS", "1200/60"),  # per client address
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +67,8 @@ class Config:
     https: bool
     hsts_seconds: int
     cache_dir: Path
+    rate_limits: dict[str, tuple[int, int]]
+    report_templates: list[Path]
 
     @classmethod
     def from_env(cls) -> Config:
@@ -63,4 +88,10 @@ class Config:
             https=_bool("KASVU_HTTPS", False),
             hsts_seconds=hsts,
             cache_dir=Path(os.environ.get("KASVU_CACHE_DIR", str(data_dir / "cache"))),
+            rate_limits={
+                scope: _rate(name, default) for scope, (name, default) in RATE_LIMIT_VARIABLES.items()
+            },
+            report_templates=[
+                Path(p) for p in os.environ.get("KASVU_REPORT_TEMPLATES", "").split(os.pathsep) if p.strip()
+            ],
         )

@@ -6,7 +6,6 @@ through :class:`kasvu.config.Config` (see ``docs/configuration.md``).
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -164,26 +163,13 @@ CACHES = {
 }
 
 
-def _rate(name: str, default: str) -> tuple[int, int]:
-    """A limit "requests/seconds" from the environment, e.g. KASVU_RATE_LIMIT_LOGIN=10/300."""
-    text = os.environ.get(name, default)
-    try:
-        requests, seconds = (int(x) for x in text.split("/"))
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={text!r}: give requests/seconds, e.g. {default}.") from None
-    return requests, seconds
-
-
-RATE_LIMITS = {
-    "login": _rate("KASVU_RATE_LIMIT_LOGIN", "10/300"),  # per client address and per username
-    "api_anonymous": _rate("KASVU_RATE_LIMIT_API_ANONYMOUS", "300/60"),  # per client address
-    "api_token": _rate("KASVU_RATE_LIMIT_API_TOKEN", "1200/60"),  # per token
-    "api_token_attempts": _rate("KASVU_RATE_LIMIT_API_TOKEN_ATTEMPTS", "1200/60"),  # per address
-}
+# (requests, seconds) per scope of kasvu.api.ratelimit; the scopes and variables are in kasvu.config.
+RATE_LIMITS = CONFIG.rate_limits
 
 KASVU = {
     "CACHE_DIR": CONFIG.cache_dir,
     "DEMO": CONFIG.demo,
+    "REPORT_TEMPLATES": CONFIG.report_templates,
     "SUPPRESSION_THRESHOLD": 5,
 }
 

@@ -56,7 +56,7 @@ def test_unknown_group_and_format_give_a_clear_error(report_db, tmp_path):
         )
 
 
-def test_templates_list_and_copy_then_edit_without_python(report_db, tmp_path, monkeypatch):
+def test_templates_list_and_copy_then_edit_without_python(report_db, tmp_path, settings):
     out = io.StringIO()
     call_command("report", "templates", "list", stdout=out)
     assert "default" in out.getvalue() and "bundled" in out.getvalue()
@@ -68,7 +68,7 @@ def test_templates_list_and_copy_then_edit_without_python(report_db, tmp_path, m
     (mine / "municipal" / "phrases.yaml").write_text("en:\n  introduction: About this profile\n", "utf-8")
     css = mine / "municipal" / "report.css"
     css.write_text(css.read_text("utf-8") + "\nh1.title { color: #7a0019; }\n", "utf-8")
-    monkeypatch.setenv(layouts.ENV_VAR, str(mine))
+    settings.KASVU = {**settings.KASVU, "REPORT_TEMPLATES": [mine]}  # KASVU_REPORT_TEMPLATES
     out = io.StringIO()
     call_command(
         "report",

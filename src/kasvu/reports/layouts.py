@@ -3,14 +3,13 @@
 A template is a folder with ``report.html.j2`` (Jinja2; the HTML report and the PDF are printed from
 it), ``report.css`` (screen and print), optionally ``phrases.yaml`` (override any sentence or label, per
 language) and ``reference.docx`` (a Word document whose styles the DOCX uses). Folders are searched in this
-order: ``--templates DIR`` (or ``templates_dir`` in the web form), each folder of the environment variable
-``KASVU_REPORT_TEMPLATES`` (separated by ``os.pathsep``), then the bundled templates. A missing file in a
+order: the folders the caller gives (``--templates DIR``, then the folders of the environment variable
+``KASVU_REPORT_TEMPLATES``, read by :mod:`kasvu.config`), then the bundled templates. A missing file in a
 user template falls back to the bundled ``default`` one, so a copy may keep only what it changes.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +19,6 @@ import jinja2
 
 BUNDLED = Path(__file__).resolve().parent / "report_templates"
 DEFAULT = "default"
-ENV_VAR = "KASVU_REPORT_TEMPLATES"
 
 
 class TemplateNotFound(Exception):
@@ -42,8 +40,7 @@ class Template:
 
 
 def search_path(extra: Sequence[Path | str] = ()) -> list[Path]:
-    env = [Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p.strip()]
-    return [*(Path(p) for p in extra), *env, BUNDLED]
+    return [*(Path(p) for p in extra), BUNDLED]
 
 
 def available(extra: Sequence[Path | str] = ()) -> list[Template]:

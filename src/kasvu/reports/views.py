@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -39,7 +40,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
         if c["kind"] == "followup" and not any(str(p.pk) == c["plan"] for p in plans):  # type: ignore[attr-defined]
             raise access.deny(request, "report of a plan the user may not view")
         try:
-            template = layouts.find(layouts.DEFAULT)
+            template = layouts.find(layouts.DEFAULT, settings.KASVU["REPORT_TEMPLATES"])
             req = service.request_for(
                 c["kind"], form.target, c["year"], c["lang"], public=public, template=template
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kasvu.reports import batch, layouts, service
@@ -79,7 +80,9 @@ class Command(BaseCommand):
 
     @staticmethod
     def _extra(opts: dict[str, Any]) -> list[Path]:
-        return [Path(opts["templates"])] if opts.get("templates") else []
+        """--templates, then the folders of KASVU_REPORT_TEMPLATES."""
+        given = [Path(opts["templates"])] if opts.get("templates") else []
+        return [*given, *settings.KASVU["REPORT_TEMPLATES"]]
 
     @staticmethod
     def _indicators(opts: dict[str, Any]) -> list[str]:
