@@ -383,8 +383,12 @@ def build_profile(
     years: int = 10,
     alpha: float = 0.05,
     breakdown_id: int = TOTAL,
+    until_year: int | None = None,
 ) -> Profile:
-    """The profile of ``area_id`` (see the module docstring). ``public`` suppresses small numbers."""
+    """The profile of ``area_id`` (see the module docstring). ``public`` suppresses small numbers.
+
+    ``until_year`` shows each indicator in its latest year up to then (a report's year); None: the latest.
+    """
     t0 = time.perf_counter()
     _CACHE.sync(data_version())
     refs = list(reference_ids) if reference_ids is not None else default_references(area_id)
@@ -394,7 +398,7 @@ def build_profile(
     contained = {r: is_contained(area_id, r) for r in refs}
     profile = compute_profile(
         area_info(area_id), [area_info(r) for r in refs], meta, obs, contained,
-        public=public, lang=lang, years=years, alpha=alpha, breakdown_id=breakdown_id,
+        public=public, lang=lang, years=years, alpha=alpha, breakdown_id=breakdown_id, until_year=until_year,
     )  # fmt: skip
     profile.timings = {"read": t1 - t0, "total": time.perf_counter() - t0}
     return profile
@@ -412,6 +416,7 @@ def compute_profile(
     years: int = 10,
     alpha: float = 0.05,
     breakdown_id: int = TOTAL,
+    until_year: int | None = None,
 ) -> Profile:
     """Assemble the profile from metadata and observations (disclosure, intervals, tests, bands)."""
     obs = apply_disclosure(obs, meta, public)
@@ -419,9 +424,11 @@ def compute_profile(
     obs = obs.join(m, on="indicator_id", how="inner")
     own = obs.filter(pl.col("area_id") == area.id)
     present = own.filter(pl.col("value").is_not_null() | pl.col("hidden"))
+    if until_year is not None:
+        present = present.filter(pl.col("year") <= until_year)
     latest = present.group_by("indicator_id").agg(pl.col("year").max().alias("latest_year"))
     own = own.join(latest, on="indicator_id", how="inner").filter(
-        pl.col("year") > pl.col("latest_year") - years
+        (pl.col("year") > pl.col("latest_year") - years) & (pl.col("year") <= pl.col("latest_year"))
     )
     head = add_intervals(own.filter(pl.col("year") == pl.col("latest_year")))
     # Comparisons: each reference in the area's latest year.

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from kasvu import profiles
 from kasvu.bank.loader import observations_frame
 from kasvu.bank.models import Area, AreaKind, GroupSuppression, ImportRun, Indicator, Membership
 from kasvu.importers.base import FLAG_GENERATED
@@ -76,6 +77,7 @@ class ReportData:
     members: dict[int, list[int]] = field(default_factory=dict)  # reference area → member ids (report year)
     provenance: list[ProvenanceEntry] = field(default_factory=list)
     public: bool = True
+    comparisons: pl.DataFrame | None = None  # the web profile's (see profile_comparisons), when fetched
 
     @property
     def kinds(self) -> dict[int, tuple[str, float]]:
@@ -234,6 +236,38 @@ def fetch(
         provenance=provenance(obs, infos),
         public=public,
     )
+
+
+def profile_comparisons(
+    area: Area, refs: Sequence[Area], indicator_ids: Sequence[int] | None, year: int, *, public: bool
+) -> pl.DataFrame:
+    """The comparisons of the web's area profile (:func:`kasvu.profiles.build_profile`) of ``area`` with
+    ``refs`` over ``indicator_ids`` (None: every indicator, as the web page): the same tests, adjusted
+    (Benjamini–Hochberg) over the same profile, in each indicator's latest year up to ``year``. Columns
+    ``indicator_id``, ``area_id``, ``ref_id``, ``year``, ``verdict``, ``p_value``, ``p_adjusted``,
+    ``test_reason``."""
+    prof = profiles.build_profile(
+        area.id, [r.id for r in refs], public=public, indicator_ids=indicator_ids, until_year=year
+    )
+    rows = [
+        (
+            row.indicator.id,
+            area.id,
+            c.reference.id,
+            row.latest.year,
+            c.verdict,
+            c.p_value,
+            c.p_adjusted,
+            c.reason,
+        )
+        for row in prof.rows
+        for c in row.comparisons
+    ]
+    schema = {
+        "indicator_id": pl.Int64, "area_id": pl.Int64, "ref_id": pl.Int64, "year": pl.Int64,
+        "verdict": pl.String, "p_value": pl.Float64, "p_adjusted": pl.Float64, "test_reason": pl.String,
+    }  # fmt: skip
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def _computed(

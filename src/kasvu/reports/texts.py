@@ -82,6 +82,9 @@ LABELS: dict[str, dict[str, str]] = {
         "Merkitsevyystaso on 5 %; kun testejä on paljon, noin joka 20. ero voi olla sattumaa. Teksti kertoo erosta "
         "tai suuntauksesta vain, kun testi on merkitsevä. Arvot, jotka perustuvat alle {threshold} henkilöön tai "
         "voisivat paljastaa tällaisen arvon, on peitetty (–).",
+        "methods_bh": "Kuntaprofiilissa vertailujen p-arvot on korjattu monen testin vuoksi Benjaminin–Hochbergin "
+        "menetelmällä koko profiilin yli samoin kuin verkkopalvelun alueprofiilissa, joten raportti ja verkkosivu "
+        "pitävät merkitsevinä samat erot.",
         "followup_intro": "Raportti kertoo, miten suunnitelman {plan} tavoitteet ja toimenpiteet toteutuivat "
         "vuonna {year}.",
         "goal": "Tavoite {n}",
@@ -164,6 +167,9 @@ LABELS: dict[str, dict[str, str]] = {
         "Signifikansnivån är 5 %; bland många test kan ungefär var tjugonde skillnad vara slump. Texten nämner en "
         "skillnad eller trend endast när testet är signifikant. Värden som bygger på färre än {threshold} personer "
         "eller kunde avslöja ett sådant värde är dolda (–).",
+        "methods_bh": "I kommunprofilen är jämförelsernas p-värden justerade för många test med Benjamini–Hochbergs "
+        "metod över hela profilen, som i webbens områdesprofil, så att rapporten och webbsidan anser samma "
+        "skillnader vara signifikanta.",
         "followup_intro": "Rapporten beskriver hur målen och åtgärderna i planen {plan} genomfördes år {year}.",
         "goal": "Mål {n}",
         "action": "Åtgärd",
@@ -247,6 +253,9 @@ LABELS: dict[str, dict[str, str]] = {
         "level is 5%; among many tests about one difference in twenty can be chance. The text states a "
         "difference or a trend only when its test is significant. Values based on fewer than {threshold} persons, "
         "or that could reveal such a value, are hidden (–).",
+        "methods_bh": "In the municipality profile the p values of the comparisons are adjusted for many tests with "
+        "the Benjamini–Hochberg method over the whole profile, as on the web's area profile, so the report and the "
+        "web page call the same differences significant.",
         "followup_intro": "This report tells how the goals and actions of the plan {plan} went in {year}.",
         "goal": "Goal {n}",
         "action": "Action",

@@ -62,6 +62,9 @@ def build(request: ReportRequest) -> Report:
     indicators = d.find_indicators(request.indicators or None)
     years = (request.year - WINDOW_YEARS + 1, request.year)
     data = d.fetch(indicators, [area], refs, years, lang=request.lang, public=request.public)
+    # Tested over the same family as the web page (every indicator unless some are chosen), then shown.
+    chosen = [i.id for i in indicators] if request.indicators else None
+    data.comparisons = d.profile_comparisons(area, refs, chosen, request.year, public=request.public)
     ctx = Context(
         data,
         d.area_info(area, request.lang),
@@ -77,17 +80,10 @@ def build(request: ReportRequest) -> Report:
 def compose(ctx: Context) -> Report:
     tx, data, lang = ctx.tx, ctx.data, ctx.lang
     a = ctx.area
-    pairs = pl.DataFrame(
-        {
-            "area_id": [a.id] * len(ctx.refs),
-            "ref_id": [r.id for r in ctx.refs],
-            "contained": [True] * len(ctx.refs),
-        },
-        schema={"area_id": pl.Int64, "ref_id": pl.Int64, "contained": pl.Boolean},
-    )
-    cmp = lookup(
-        analysis.compare(data.values, pairs, data.kinds), ["indicator_id", "area_id", "ref_id", "year"]
-    )
+    if data.comparisons is None:
+        raise ValueError("A profile report needs the web profile's comparisons (data.profile_comparisons).")
+    # The web profile's verdicts (same tests, Benjamini–Hochberg over the profile), not a second opinion.
+    cmp = lookup(data.comparisons, ["indicator_id", "area_id", "ref_id", "year"])
     trends = lookup(
         analysis.trends(data.values.filter(pl.col("area_id") == a.id), data.kinds),
         ["indicator_id", "area_id"],
@@ -142,7 +138,9 @@ def compose(ctx: Context) -> Report:
         ch = Chapter(tx.t("themes"), key="other")
         ch.sections.extend(sections[i.id] for i in rest)
         report.chapters.append(ch)
-    report.chapters.append(methods_chapter(tx, min((i.threshold for i in shown), default=5)))
+    methods = methods_chapter(tx, min((i.threshold for i in shown), default=5))
+    methods.add(tx.t("methods_bh"))
+    report.chapters.append(methods)
     report.provenance = data.provenance
     report.chapters.append(provenance_chapter(data.provenance, tx))
     report.number_figures()
