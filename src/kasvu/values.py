@@ -227,7 +227,11 @@ def _memberships() -> pl.DataFrame:
         schema={"group_id": pl.Int64, "member_id": pl.Int64, "valid_from": pl.Int64, "valid_to": pl.Int64},
         orient="row",
     )
-    kinds = _areas_frame().select(pl.col("area_id").alias("member_id"), pl.col("kind").alias("member_kind"))
+    kinds = _areas_frame().select(
+        pl.col("area_id").alias("member_id"),
+        pl.col("kind").alias("member_kind"),
+        pl.col("valid_to").alias("member_valid_to"),
+    )
     frame = frame.join(kinds, on="member_id", how="left")
     _CACHE.put("memberships", frame)
     return frame
@@ -325,9 +329,25 @@ def _parents(area_id: int, kind: str) -> list[int]:
     return current.filter(pl.col("kind") == kind)["group_id"].to_list()
 
 
-def _leaves(area_id: int) -> set[int]:
-    """Municipalities (or, below them, nothing) that make up an area, over all years."""
-    m = _memberships()
+def _links(year: int | None = None) -> pl.DataFrame:
+    """Memberships valid in ``year``; without a year, as they stand in each member's last year (the open
+    ones, and for a municipality that merged away those it had when it ceased). Containment is judged on
+    these, because a municipality that changed region (Iitti, in Kymenlaakso until 2020) is not part of
+    its old region's sums after the move."""
+    start, end, member_end = pl.col("valid_from"), pl.col("valid_to"), pl.col("member_valid_to")
+    if year is None:
+        return _memberships().filter(end.is_null() | (member_end.is_not_null() & (end >= member_end)))
+    return _memberships().filter(
+        (start.is_null() | (start <= year))
+        & (end.is_null() | (year <= end))
+        & (member_end.is_null() | (year <= member_end))
+    )
+
+
+def _leaves(area_id: int, year: int | None = None) -> set[int]:
+    """Municipalities (or, below them, nothing) that make up an area in ``year`` (default: now, with
+    those merged into them)."""
+    m = _links(year)
     members = m.filter((pl.col("group_id") == area_id) & (pl.col("member_kind") == "municipality"))
     ids = set(members["member_id"].to_list())
     return ids or {area_id}
@@ -355,14 +375,15 @@ def default_references(area_id: int) -> list[int]:
     return country
 
 
-def is_contained(area_id: int, reference_id: int) -> bool:
-    """Is the area part of the reference (all its municipalities are the reference's)?"""
+def is_contained(area_id: int, reference_id: int, year: int | None = None) -> bool:
+    """Is the area part of the reference (all its municipalities are the reference's) in ``year``
+    (default: now)?"""
     if area_id == reference_id:
         return True
-    m = _memberships()
+    m = _links(year)
     if m.filter((pl.col("group_id") == reference_id) & (pl.col("member_id") == area_id)).height:
         return True
-    inner, outer = _leaves(area_id), _leaves(reference_id)
+    inner, outer = _leaves(area_id, year), _leaves(reference_id, year)
     return bool(inner) and inner <= outer and outer != {reference_id}
 
 
