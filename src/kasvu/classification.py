@@ -8,6 +8,13 @@ koodistot.suomi.fi, THL Sotkanet region ids; CC BY 4.0), see
 Validity years are inclusive. Municipalities that ceased in a merger keep
 ``valid_to`` = the last year they existed, and a :class:`SuccessionRecord`
 names the municipality they joined.
+
+Region (maakunta) memberships follow the years: a municipality is in its
+region of the 2013 division until it moved and in its 2022 region from the
+year of the move (``classification/region_changes.csv``), so that a region's
+members in year Y are those of year Y. Before 2013 the 2013 division is used,
+as THL does for its regional values of 1990–2012 (Itä-Uusimaa, merged into
+Uusimaa in 2011, is part of Uusimaa in every year).
 """
 
 from __future__ import annotations
@@ -47,6 +54,20 @@ class SuccessionRecord:
     predecessor: str  # municipality code
     successor: str
     year: int
+
+
+@dataclass(frozen=True)
+class RegionChange:
+    """A municipality moved from ``old_region`` to ``new_region`` on 1 January ``year``."""
+
+    municipality: str
+    old_region: str
+    new_region: str
+    year: int
+
+
+class RegionHistoryMismatch(ValueError):
+    """The table of region changes disagrees with the 2013 and 2022 divisions."""
 
 
 @dataclass
@@ -185,13 +206,13 @@ def load_finland() -> Classification:
         else:  # merged before 2013: same region as its successor
             to_region.setdefault(code, to_region[merger["successor_code"]])
 
+    region_2013 = {row["code"]: region_by_name[row["maakunta"]] for row in muni_2013}
+    changes = read_region_changes()
+    check_region_changes(region_2013, to_region, changes)
     for area in [a for a in out.areas if a.kind == "municipality"]:
         muni = ("municipality", area.code)
         out.memberships.append(MembershipRecord(country, muni, valid_to=area.valid_to))
-        if area.code in to_region:
-            out.memberships.append(
-                MembershipRecord(("region", to_region[area.code]), muni, valid_to=area.valid_to)
-            )
+        out.memberships.extend(region_memberships(area, to_region.get(area.code), changes.get(area.code)))
         if area.code in to_county and (area.valid_to is None or area.valid_to >= COUNTY_START_YEAR):
             out.memberships.append(
                 MembershipRecord(
@@ -202,7 +223,9 @@ def load_finland() -> Classification:
                 )
             )
 
-    # Sub-regions (seutukunta) as in the 2013 division, the latest correspondence bundled.
+    # Sub-regions (seutukunta) as in the 2013 division, the latest correspondence bundled. A sub-region lies
+    # within one region, so a municipality that moved region left its 2013 sub-region (which new one it
+    # joined is not in the bundled data): its membership ends the year before the move.
     subregions: dict[int, str] = {}
     for row in muni_2013:
         subregions[int(row["sotkanet_seutukunta_id"])] = row["seutukunta"]
@@ -215,7 +238,7 @@ def load_finland() -> Classification:
             MembershipRecord(
                 ("subregion", f"S{row['sotkanet_seutukunta_id']}"),
                 ("municipality", code),
-                valid_to=ceased.get(code),
+                valid_to=_earliest(ceased.get(code), changes[code].year - 1 if code in changes else None),
             )
         )
 
@@ -225,6 +248,72 @@ def load_finland() -> Classification:
             MembershipRecord(("municipality", row["municipality_code"]), ("district", row["code"]))
         )
     return out
+
+
+def read_region_changes() -> dict[str, RegionChange]:
+    """Municipalities that moved region since the 2013 division, by municipality code (see SOURCE.txt)."""
+    return {
+        row["municipality_code"]: RegionChange(
+            row["municipality_code"], row["old_region_code"], row["new_region_code"], int(row["year"])
+        )
+        for row in _read_csv("classification", "region_changes.csv")
+    }
+
+
+def check_region_changes(
+    region_2013: dict[str, str], region_2022: dict[str, str], changes: dict[str, RegionChange]
+) -> None:
+    """Fail unless ``changes`` lists exactly the municipalities whose region differs in 2013 and 2022.
+
+    Region memberships are built from the two divisions and the change years; a move missing from the
+    table would silently put a municipality in its new region for every year (or its old one forever).
+    """
+    where = "kasvu/data/classification/region_changes.csv"
+    unknown = sorted(set(changes) - set(region_2013))
+    if unknown:
+        raise RegionHistoryMismatch(f"{where} lists {unknown}, not municipalities of the 2013 division.")
+    for code, old in sorted(region_2013.items()):
+        new = region_2022.get(code, old)
+        change = changes.get(code)
+        if change is None and old != new:
+            raise RegionHistoryMismatch(
+                f"Municipality {code} is in region {old} in 2013 and in {new} in 2022, but {where} has no "
+                "row for it. Add the row with the first year in the new region."
+            )
+        if change and (change.old_region, change.new_region) != (old, new):
+            raise RegionHistoryMismatch(
+                f"{where} says {code} moved from region {change.old_region} to {change.new_region}, but the "
+                f"divisions have {old} in 2013 and {new} in 2022. Correct the row."
+            )
+        if change and not 2013 < change.year <= 2022:
+            raise RegionHistoryMismatch(
+                f"{where} dates the move of {code} to {change.year}; a move between the 2013 and 2022 "
+                "divisions took effect in 2014–2022. Correct the year."
+            )
+
+
+def region_memberships(
+    area: AreaRecord, region: str | None, change: RegionChange | None
+) -> list[MembershipRecord]:
+    """A municipality's region memberships: one, or the old region until the move and the new one from it."""
+    muni = ("municipality", area.code)
+    if change is None:
+        return [MembershipRecord(("region", region), muni, valid_to=area.valid_to)] if region else []
+    periods = [
+        (change.old_region, None, _earliest(change.year - 1, area.valid_to)),
+        (change.new_region, change.year, area.valid_to),
+    ]
+    return [
+        MembershipRecord(("region", code), muni, valid_from=start, valid_to=end)
+        for code, start, end in periods
+        if start is None or end is None or start <= end
+    ]
+
+
+def _earliest(*years: int | None) -> int | None:
+    """The earliest of the given end years; ``None`` (open) when none is given."""
+    known = [y for y in years if y is not None]
+    return min(known) if known else None
 
 
 #: Example groups of the regional unit (user-defined groups; edit them with `kasvu areas group`).

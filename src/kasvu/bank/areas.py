@@ -2,7 +2,9 @@
 
 ``install_finland()`` is idempotent: it creates what is missing and updates
 names and validity of what exists, so a newer classification can be loaded
-over an older one without losing observations.
+over an older one without losing observations. Memberships under the
+classification's areas become exactly the classification's (an older install's
+are replaced); user-defined groups are left as they are.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ class AmbiguousArea(Exception):
 
 def install_classification(data: Classification) -> dict[str, int]:
     """Create or update areas, memberships and successions. Returns counts."""
-    counts = {"areas": 0, "memberships": 0, "successions": 0}
+    counts = {"areas": 0, "memberships": 0, "memberships_removed": 0, "successions": 0}
     with transaction.atomic():
         existing = {(a.kind, a.code): a for a in Area.objects.all()}
         by_key: dict[tuple[str, str], Area] = {}
@@ -47,17 +49,12 @@ def install_classification(data: Classification) -> dict[str, int]:
                     setattr(area, k, v)
                 area.save()
             by_key[(rec.kind, rec.code)] = area
-        have = set(Membership.objects.values_list("group_id", "member_id", "valid_from"))
-        new = []
-        for m in data.memberships:
-            group, member = by_key[m.group], by_key[m.member]
-            if (group.id, member.id, m.valid_from) not in have:
-                have.add((group.id, member.id, m.valid_from))
-                new.append(
-                    Membership(group=group, member=member, valid_from=m.valid_from, valid_to=m.valid_to)
-                )
-        Membership.objects.bulk_create(new)
-        counts["memberships"] = len(new)
+        counts["memberships"], counts["memberships_removed"] = _sync_memberships(data, by_key)
+        if counts["memberships"] or counts["memberships_removed"]:
+            # Other members in some years are other sums: recompute what may be published (as create_group).
+            from kasvu.bank import disclosure
+
+            disclosure.refresh_all()
         have_s = set(Succession.objects.values_list("predecessor_id", "successor_id"))
         new_s = []
         for s in data.successions:
@@ -67,6 +64,38 @@ def install_classification(data: Classification) -> dict[str, int]:
         Succession.objects.bulk_create(new_s)
         counts["successions"] = len(new_s)
     return counts
+
+
+def _sync_memberships(data: Classification, by_key: dict[tuple[str, str], Area]) -> tuple[int, int]:
+    """Make the memberships under the classification's areas those of ``data``; returns (added, removed).
+
+    The classification owns every membership whose group is one of its areas, so one that it no longer
+    lists (Iitti in Päijät-Häme for all years, from an install before region history) is removed. Members
+    of user-defined groups are never touched. A changed validity is a removal and an addition, never an
+    update in place, so that :func:`kasvu.values.data_version` sees the change and forgets cached values.
+    """
+    wanted = {(by_key[m.group].id, by_key[m.member].id, m.valid_from, m.valid_to) for m in data.memberships}
+    ours = {area.id for area in by_key.values()}
+    rows = Membership.objects.exclude(group__kind=AreaKind.GROUP).values_list(
+        "id", "group_id", "member_id", "valid_from", "valid_to"
+    )
+    existing: set[tuple[int, int, int | None, int | None]] = set()
+    stale = []
+    for pk, group_id, member_id, start, end in rows.order_by("id"):
+        key = (group_id, member_id, start, end)
+        if group_id not in ours:
+            continue
+        if key in wanted and key not in existing:
+            existing.add(key)
+        else:  # no longer listed, or a duplicate
+            stale.append(pk)
+    Membership.objects.filter(id__in=stale).delete()
+    Membership.objects.bulk_create(
+        Membership(group_id=g, member_id=m, valid_from=start, valid_to=end)
+        for (g, m, start, end) in wanted
+        if (g, m, start, end) not in existing
+    )
+    return len(wanted - existing), len(stale)
 
 
 def install_finland() -> dict[str, int]:

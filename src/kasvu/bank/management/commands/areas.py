@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import F
 from django.utils.text import slugify
 
 from kasvu.bank.areas import AmbiguousArea, AreaNotFound, create_group, find_area, install_finland, members_in
@@ -47,8 +48,8 @@ class Command(BaseCommand):
     def _install(self, **opts: object) -> None:
         counts = install_finland()
         self.stdout.write(
-            f"Areas installed: {counts['areas']} new areas, {counts['memberships']} memberships, "
-            f"{counts['successions']} mergers."
+            f"Areas installed: {counts['areas']} new areas, {counts['memberships']} new memberships "
+            f"({counts['memberships_removed']} outdated removed), {counts['successions']} mergers."
         )
 
     def _list(self, *, kind: str | None, year: int | None, all: bool, lang: str, **_: object) -> None:
@@ -73,7 +74,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  merged into {s.successor} on 1.1.{s.year}")
         for s in a.predecessions.select_related("predecessor"):
             self.stdout.write(f"  {s.predecessor} joined on 1.1.{s.year}")
-        for link in a.group_links.select_related("group").order_by("group__kind"):
+        links = a.group_links.select_related("group")
+        for link in links.order_by("group__kind", F("valid_from").asc(nulls_first=True)):
             span = (
                 f" {link.valid_from or '…'}–{link.valid_to or '…'}"
                 if link.valid_from or link.valid_to
