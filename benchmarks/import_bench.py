@@ -101,21 +101,24 @@ def run_import(folder: Path, data_dir: Path, database_url: str | None, disclosur
     from django.core.management import call_command
 
     from kasvu.bank.areas import install_finland
-    from kasvu.bank.loader import load
+    from kasvu.bank.loader import load, read_ahead
     from kasvu.importers.sotkanet import read_data_file, read_metadata_file
 
     if database_url:
         call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
     install_finland()
+    _same_priority_for_server()
     metas = {m.key: m for m in read_metadata_file(folder / "metadata.json")}
     rows = 0
     disclosure = 0.0
     t0 = time.perf_counter()
-    for i, path in enumerate(sorted(folder.glob("sotkanet_*.json"))):
+    files = sorted(folder.glob("sotkanet_*.json"))
+    # The same path as `kasvu import sotkanet FILE ... --metadata M`: each file read (one ahead, in a
+    # background thread) and stored in its own transaction.
+    batches = (read_data_file(p, indicators=[metas["sotkanet:" + p.stem.split("_")[1]]]) for p in files)
+    for i, batch in enumerate(read_ahead(batches)):
         disclosure_module.refresh = real_refresh if i < disclosure_files else (lambda ids: {})
-        key = "sotkanet:" + path.stem.split("_")[1]
-        batch = read_data_file(path, indicators=[metas[key]])
         summary = load(batch, kind="sotkanet")
         rows += summary.added
         disclosure += summary.disclosure_seconds
@@ -132,6 +135,25 @@ def run_import(folder: Path, data_dir: Path, database_url: str | None, disclosur
             }
         )
     )
+
+
+def _same_priority_for_server() -> None:
+    """Give PostgreSQL's backend process this process's scheduling priority.
+
+    Run as `nice -n -10 python benchmarks/import_bench.py` (as root) on a machine shared with other
+    work, so that both sides of the import get the same share of the CPUs.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or os.getpriority(os.PRIO_PROCESS, 0) >= 0:
+        return
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        (pid,) = cur.fetchone()
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, 0))
+    except PermissionError:
+        print("note: could not raise the PostgreSQL backend's priority", file=sys.stderr)
 
 
 def measure(folder: Path, database_url: str | None, disclosure_files: int) -> dict[str, float]:

@@ -247,3 +247,19 @@ def test_template_command_refuses_to_overwrite(tmp_path):
     with pytest.raises(CommandError, match="--force"):
         call_command("template", str(path))
     shutil.rmtree(tmp_path)
+
+
+def test_files_are_stored_in_order_until_one_fails(tmp_path, before):
+    """`kasvu import` reads the next file while storing this one; a bad file still stops it at its turn."""
+    good = data_path("sotkanet_fixtures", "sotkanet_171_fixture.json")
+    bad = tmp_path / "truncated.json"
+    bad.write_text(good.read_text()[:150])
+    never = data_path("sotkanet_fixtures", "sotkanet_5513_fixture.json")
+    meta = str(data_path("sotkanet_fixtures", "metadata_171_5513.json"))
+    with pytest.raises(CommandError, match="truncated.json"):
+        call_command("import_", "sotkanet", str(good), str(bad), str(never), "--metadata", meta)
+    stored = set(Indicator.objects.filter(observations__isnull=False).values_list("key", flat=True))
+    assert "sotkanet:171" in stored and "sotkanet:5513" not in stored
+    assert Observation.objects.filter(indicator__key="sotkanet:171").count() == len(
+        json.loads(good.read_text())
+    )

@@ -137,3 +137,55 @@ def test_sotkanet_ids_resolve_and_unknown_regions_are_skipped_with_a_note():
     assert summary.added == 1 and summary.skipped == 1
     assert "833" in summary.notes[0]
     assert Observation.objects.get().area.code == "049"
+
+
+def test_every_pattern_of_missing_values_is_stored_exactly():
+    """The bulk paths (binary COPY on PostgreSQL, a staging table on SQLite) keep NULLs where they are."""
+    rows = [
+        ("local:test", "049", 2020, "total", 12.5, 25, 200),
+        ("local:test", "049", 2020, "male", None, None, None),
+        ("local:test", "049", 2020, "female", 7.25, None, 80),
+        ("local:test", "091", 2020, "total", None, 3, None),
+        ("local:test", "091", 2021, "total", 0.0, 0, 1e-300),
+        ("local:test", "444", 1995, "total", -1.5e300, 1, 2),
+    ]
+    b = batch(rows)
+    b.observations = b.observations.with_columns(
+        pl.Series("sample_size", [None, 120, None, 2**31 - 1, 0, None], dtype=pl.Int64),
+        pl.Series("flags", [0, 4, 1, 17, 0, 2], dtype=pl.Int32),
+    )
+    summary = load(b, kind="table")
+    assert summary.added == len(rows)
+    stored = {
+        (o.area.code, o.year, o.breakdown.key): (o.value, o.numerator, o.denominator, o.sample_size, o.flags)
+        for o in Observation.objects.select_related("area", "breakdown")
+    }
+    assert stored == {
+        ("049", 2020, "total"): (12.5, 25, 200, None, 0),
+        ("049", 2020, "male"): (None, None, None, 120, 4),
+        ("049", 2020, "female"): (7.25, None, 80, None, 1),
+        ("091", 2020, "total"): (None, 3, None, 2**31 - 1, 17),
+        ("091", 2021, "total"): (0.0, 0, 1e-300, 0, 0),
+        ("444", 1995, "total"): (-1.5e300, 1, 2, None, 2),
+    }
+    assert set(Observation.objects.values_list("import_run_id", flat=True)) == {summary.run_id}
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("year", 20201, "year 20201 is not between 1000 and 9999"),
+        ("sample_size", 2**31, "sample_size 2147483648"),
+    ],
+)
+def test_values_beyond_the_database_columns_name_the_row(column, value, message):
+    before = snapshot()
+    b = batch([("local:test", "049", 2020, "total", 1.0), ("local:test", "049", 2021, "total", 2.0)])
+    b.observations = b.observations.with_columns(
+        pl.when(pl.col("row") == 3).then(value).otherwise(pl.col(column)).cast(pl.Int64).alias(column)
+    )
+    with pytest.raises(ImportFailed) as err:
+        load(b, kind="table")
+    assert message in str(err.value)
+    assert f"test.csv, row 3, field '{column}'" in str(err.value)
+    assert snapshot() == before

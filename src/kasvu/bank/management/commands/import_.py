@@ -13,9 +13,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from kasvu.bank.loader import LoadSummary, load
+from kasvu.bank.loader import LoadSummary, load, read_ahead
 from kasvu.importers import IMPORTERS, import_file
-from kasvu.importers.base import ImportFailed, ParsedBatch, empty_observations
+from kasvu.importers.base import ImportFailed, IndicatorMeta, ParsedBatch, empty_observations
 from kasvu.importers.sotkanet import read_metadata_file
 
 
@@ -76,8 +76,9 @@ class Command(BaseCommand):
             else:
                 if not opts["files"]:
                     raise CommandError(f"Give the file(s) to import: kasvu import {opts['kind']} FILE ...")
-                batches = (self._read_file(Path(f), opts) for f in opts["files"])
-            for batch in batches:
+                metas = read_metadata_file(Path(opts["metadata"])) if opts["metadata"] else None
+                batches = (self._read_file(Path(f), opts, metas) for f in opts["files"])
+            for batch in read_ahead(batches):
                 summary = self._store(batch, opts)
                 self.stdout.write(f"{batch.source_url or batch.source_file}: {summary}")
                 for note in summary.notes:
@@ -85,13 +86,13 @@ class Command(BaseCommand):
         except ImportFailed as exc:
             raise CommandError(f"{exc}\nNothing was stored from this file.") from exc
 
-    def _read_file(self, path: Path, opts: dict[str, Any]) -> ParsedBatch:
+    def _read_file(self, path: Path, opts: dict[str, Any], metas: list[IndicatorMeta] | None) -> ParsedBatch:
         if not path.exists():
             raise CommandError(f"{path}: no such file.")
-        if opts["kind"] == "sotkanet" and opts["metadata"]:
+        if opts["kind"] == "sotkanet" and metas is not None:
             from kasvu.importers.sotkanet import read_data_file
 
-            return read_data_file(path, indicators=read_metadata_file(Path(opts["metadata"])))
+            return read_data_file(path, indicators=metas)
         return import_file(path, kind=opts["kind"], mapping=opts["mapping"])
 
     def _sotkanet_api(self, opts: dict[str, Any]) -> Any:
