@@ -8,8 +8,9 @@ Re-importing the same data adds nothing (idempotent). A changed value is
 updated in place and its previous value, with the import that brought it, is
 kept in :class:`~kasvu.bank.models.ObservationRevision`.
 
-Rows are written in bulk: ``executemany`` on SQLite and ``COPY`` on
-PostgreSQL, never one ORM save per row (see ``benchmarks/import_bench.py``).
+Rows are written in bulk: multi-row ``INSERT`` statements on SQLite and
+binary ``COPY`` on PostgreSQL, never one ORM save per row (see
+``benchmarks/import_bench.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 import polars as pl
@@ -44,6 +46,9 @@ VALUE_TYPES = {
 }
 NULLABLE = ["value", "numerator", "denominator", "sample_size", "ci_lower", "ci_upper"]
 CHUNK_ROWS = 500_000
+#: SQLite: rows bound in one INSERT statement, and rows turned into Python values at a time.
+SQLITE_ROWS_PER_STATEMENT = 200
+SQLITE_ROWS_PER_SLICE = 20_000
 
 #: Known sources, created on first use. Others are created from the indicator metadata.
 SOURCES = {
@@ -435,34 +440,28 @@ def _pg_binary_type(column: pl.Series, model: type[models.Model]) -> np.dtype:
 
 
 def _insert_sqlite(frame: pl.DataFrame, table: str) -> None:
-    """Rows through an unindexed temporary table, then one ``INSERT … SELECT``.
+    """``INSERT … VALUES (…), (…), …`` with :data:`SQLITE_ROWS_PER_STATEMENT` rows per statement.
 
-    Inserting row by row straight into the observations table costs about a
-    third more: every statement updates the AUTOINCREMENT counter and both
-    B-trees, while one ``INSERT … SELECT`` does the same work in SQLite's own
-    loop. Id columns with one value for the whole frame (the import run, most
-    often the indicator) are bound once instead of once per row.
+    ``executemany`` with one row per statement spends most of its time
+    starting and finishing statements (and updating the AUTOINCREMENT counter
+    each time); a few hundred rows per statement need about a third of the
+    CPU time per row (see benchmarks/RESULTS.md).
     """
-    constant = [
-        c
-        for c in frame.columns
-        if c.endswith("_id") and frame[c].null_count() == 0 and frame[c].n_unique() == 1
-    ]
-    varying = [c for c in frame.columns if c not in constant]
+    columns = ", ".join(frame.columns)
+    one_row = f"({', '.join('?' * frame.width)})"
+    many = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one_row] * SQLITE_ROWS_PER_STATEMENT)
+    width = frame.width * SQLITE_ROWS_PER_STATEMENT
     raw = connection.connection.cursor()  # the sqlite3 cursor, inside Django's transaction
-    raw.execute(f"CREATE TEMP TABLE kasvu_stage ({', '.join(varying)})")
-    try:
-        raw.executemany(
-            f"INSERT INTO kasvu_stage VALUES ({','.join('?' * len(varying))})",
-            frame.select(varying).iter_rows(),
-        )
-        select = ", ".join(["?"] * len(constant) + varying)
-        raw.execute(
-            f"INSERT INTO {table} ({', '.join(constant + varying)}) SELECT {select} FROM kasvu_stage",
-            [frame[c][0] for c in constant],
-        )
-    finally:
-        raw.execute("DROP TABLE kasvu_stage")
+    for part in frame.iter_slices(SQLITE_ROWS_PER_SLICE):
+        values = list(chain.from_iterable(zip(*(part[c].to_list() for c in part.columns), strict=True)))
+        whole = len(values) - len(values) % width
+        raw.executemany(many, (values[i : i + width] for i in range(0, whole, width)))
+        if whole < len(values):
+            rest = len(values) - whole
+            raw.execute(
+                f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one_row] * (rest // frame.width)),
+                values[whole:],
+            )
 
 
 def _differs(a: str, b: str) -> pl.Expr:
