@@ -35,10 +35,8 @@ test-sqlite: $(VENV)/.installed
 	@scripts/ensure_system_packages.sh
 	@echo "== tests on SQLite"
 	KASVU_DATABASE_URL= $(BIN)/pytest -q -m "not browser"
-	@echo "== browser tests (headless Chromium), one process per file: they share pytest-django's live server"
-	@for f in $$(grep -l "pytest.mark.browser" -r tests --include="test_*.py"); do \
-		KASVU_DATABASE_URL= $(BIN)/pytest -q -m browser $$f || exit 1; \
-	done
+	@echo "== browser tests (headless Chromium)"
+	KASVU_DATABASE_URL= $(BIN)/pytest -q -m browser
 
 test-postgres: $(VENV)/.installed
 	@if scripts/ensure_postgres.sh "$(PG_URL)"; then \

@@ -22,6 +22,23 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: F811 - extends
 
 
 @pytest.fixture
+def restored_after_flush(transactional_db) -> None:
+    """For transactional tests (browser tests): put back what a transactional test's flush empties: breakdowns 1–3 (total, male, female) of the
+    migration ``bank 0002``, which ``kasvu.values.TOTAL`` and the loader rely on, and Finland's areas.
+
+    Without it the flush leaves no breakdown 1, the next load creates "total" with a new id and the next
+    browser test sees empty profiles: why two browser tests used to fail in one pytest process.
+    """
+    from kasvu.bank.areas import install_finland
+    from kasvu.bank.models import Area, Breakdown
+
+    for pk, key in enumerate(("total", "male", "female"), start=1):
+        Breakdown.objects.get_or_create(pk=pk, defaults={"key": key, "sex": key})
+    if not Area.objects.exists():
+        install_finland()
+
+
+@pytest.fixture
 def data_file():
     """Path of a real data file bundled in kasvu/data."""
     return data_path

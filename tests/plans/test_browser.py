@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from kasvu.accounts.models import Profile, Role
-from kasvu.bank.areas import install_finland
 from kasvu.bank.models import Area, Indicator
 from kasvu.plans.models import Action, Goal, GoalIndicator, Plan
 from kasvu.plans.portable import export_plan, import_plan
@@ -34,13 +33,11 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def browser_page(live_server, transactional_db):
+def browser_page(live_server, restored_after_flush):
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    if not Area.objects.exists():
-        install_finland()
     user = get_user_model().objects.create_user("alueadmin", password="a-long-test-password-1")
     Profile.objects.create(user=user, role=Role.REGIONAL_ADMIN)
     client = Client()
@@ -61,7 +58,6 @@ def browser_page(live_server, transactional_db):
             # Playwright's greenlets give the test body its own context, hence its own connection,
             # which would keep PostgreSQL from dropping the test database at the end.
             connections.close_all()
-    install_finland()  # the transactional test emptied every table; later tests expect Finland's areas
 
 
 def submit(page) -> None:

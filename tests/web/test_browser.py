@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from kasvu import values
-from kasvu.bank.areas import install_finland
 
 from .conftest import load_demo
 
@@ -26,7 +25,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def page(live_server, transactional_db):
+def page(live_server, restored_after_flush):
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from django.db import connections
     from playwright.sync_api import sync_playwright
@@ -36,7 +35,6 @@ def page(live_server, transactional_db):
     from kasvu.classification import DEMO_GROUPS
     from kasvu.demo import population_2025
 
-    install_finland()
     values.clear_caches()
     for code, (names, members) in DEMO_GROUPS.items():
         create_group(code, names, members)
@@ -56,7 +54,6 @@ def page(live_server, transactional_db):
             browser.close()
             connections.close_all()
     values.clear_caches()
-    install_finland()  # the transactional test emptied every table; later tests expect Finland's areas
 
 
 def axe_violations(tab) -> list[dict]:
