@@ -15,6 +15,7 @@ binary ``COPY`` on PostgreSQL, never one ORM save per row (see
 
 from __future__ import annotations
 
+import io
 import struct
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -577,13 +578,34 @@ def read_ahead(items: Iterable[ParsedBatch]) -> Iterator[ParsedBatch]:
             yield item
 
 
+#: The columns and types of :func:`observations_frame`.
+OBSERVATION_FRAME_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "id": pl.Int64,
+    "indicator_id": pl.Int64,
+    "area_id": pl.Int64,
+    "year": pl.Int32,
+    "breakdown_id": pl.Int64,
+    **VALUE_TYPES,
+    "suppressed": pl.Int16,
+    "import_run_id": pl.Int64,
+}
+
+
 def observations_frame(
     *,
     indicator_ids: list[int] | None = None,
     area_ids: list[int] | None = None,
     years: tuple[int, int] | None = None,
 ) -> pl.DataFrame:
-    """Observations as a Polars frame (ids, values, flags), for the statistics core and exports."""
+    """Observations as a Polars frame (ids, values, flags), for the statistics core and exports.
+
+    On PostgreSQL the rows come through ``COPY … TO STDOUT`` as CSV, read by
+    Polars: about twice as fast as fetching Python tuples (PostgreSQL writes
+    floats in their shortest exact form, so nothing is rounded).
+    """
+    schema = OBSERVATION_FRAME_SCHEMA
+    if (indicator_ids is not None and not indicator_ids) or (area_ids is not None and not area_ids):
+        return pl.DataFrame(schema=schema)
     where, params = [], []
     if indicator_ids is not None:
         where.append(f"indicator_id IN ({','.join(['%s'] * len(indicator_ids))})")
@@ -594,24 +616,24 @@ def observations_frame(
     if years is not None:
         where.append("year BETWEEN %s AND %s")
         params += list(years)
-    cols = ["id", *KEY, *VALUES, *DERIVED, "import_run_id"]
-    sql = f"SELECT {', '.join(cols)} FROM {Observation._meta.db_table}"
+    sql = f"SELECT {', '.join(schema)} FROM {Observation._meta.db_table}"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    if (indicator_ids is not None and not indicator_ids) or (area_ids is not None and not area_ids):
-        rows: list[tuple[object, ...]] = []
-    else:
-        with connection.cursor() as cur:
-            cur.execute(sql, params)
-            rows = cur.fetchall()
-    schema = {
-        "id": pl.Int64,
-        "indicator_id": pl.Int64,
-        "area_id": pl.Int64,
-        "year": pl.Int32,
-        "breakdown_id": pl.Int64,
-        **VALUE_TYPES,
-        "suppressed": pl.Int16,
-        "import_run_id": pl.Int64,
-    }
+    if connection.vendor == "postgresql":
+        return _copy_out(sql, params, schema)
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _copy_out(
+    sql: str, params: list[object], schema: dict[str, pl.DataType | type[pl.DataType]]
+) -> pl.DataFrame:
+    out = io.BytesIO()
+    with connection.cursor() as cur, cur.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:
+        for data in copy:
+            out.write(data)
+    if not out.tell():
+        return pl.DataFrame(schema=schema)
+    return pl.read_csv(out.getvalue(), has_header=False, new_columns=list(schema), schema=schema)
