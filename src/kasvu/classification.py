@@ -188,7 +188,7 @@ def load_finland() -> Classification:
         if code in seen:
             continue
         seen.add(code)
-        row = names_2013.get(code)
+        row_2013 = names_2013.get(code)
         name = merger["predecessor_name"]
         out.areas.append(
             AreaRecord(
@@ -198,11 +198,11 @@ def load_finland() -> Classification:
                 name,
                 name,
                 valid_to=ceased[code],
-                sotkanet_id=int(row["sotkanet_region_id"]) if row else None,
+                sotkanet_id=int(row_2013["sotkanet_region_id"]) if row_2013 else None,
             )
         )
-        if row:
-            to_region.setdefault(code, region_by_name[row["maakunta"]])
+        if row_2013:
+            to_region.setdefault(code, region_by_name[row_2013["maakunta"]])
         else:  # merged before 2013: same region as its successor
             to_region.setdefault(code, to_region[merger["successor_code"]])
 

@@ -18,7 +18,7 @@ class Right:
     en: str
 
     def label(self, lang: str) -> str:
-        return getattr(self, lang if lang in ("fi", "sv", "en") else "en")
+        return {"fi": self.fi, "sv": self.sv}.get(lang, self.en)
 
 
 RIGHTS: tuple[Right, ...] = (

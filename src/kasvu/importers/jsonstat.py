@@ -159,7 +159,7 @@ def _unit(doc: Mapping[str, Any], metric: Dimension | None) -> dict[str, Any]:
     if metric is None:
         return {}
     units = ((doc.get("dimension") or {}).get(metric.id, {}).get("category") or {}).get("unit") or {}
-    first = next(iter(units.values()), {}) if isinstance(units, Mapping) else {}
+    first: object = next(iter(units.values()), {}) if isinstance(units, Mapping) else {}
     return dict(first) if isinstance(first, Mapping) else {}
 
 

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import httpx
 import polars as pl
@@ -363,7 +363,7 @@ DERIVED_NOTE = (
 )
 
 
-def _is_int(v: Any) -> bool:
+def _is_int(v: object) -> TypeGuard[int]:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
@@ -634,7 +634,8 @@ def parse_regions(obj: Any, *, file: str = "sotkanet regions") -> pl.DataFrame:
         members = region.get("memberOf") or []
         if not isinstance(members, list) or not all(_is_int(m) for m in members):
             raise ImportFailed("expected a list of region ids.", file=file, row=where, field="memberOf")
-        title = region.get("title") if isinstance(region.get("title"), Mapping) else {}
+        raw_title = region.get("title")
+        title: Mapping[str, Any] = raw_title if isinstance(raw_title, Mapping) else {}
         cols["sotkanet_id"].append(rid)
         cols["code"].append(region["code"])
         cols["category"].append(region["category"])

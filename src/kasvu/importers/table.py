@@ -435,7 +435,8 @@ def parse_observation_rows(rows: Sequence[Sequence[Any]], *, file: str) -> pl.Da
         cols["year"].append(year)
         cols["sex"].append(sex)
         for c in OBS_NUMBERS:
-            cols[c].append(int(numbers[c]) if c == "sample_size" and numbers[c] is not None else numbers[c])
+            number = numbers[c]
+            cols[c].append(int(number) if c == "sample_size" and number is not None else number)
         cols["flags"].append(flags)
         cols["row"].append(n)
     return pl.DataFrame(cols, schema=OBSERVATION_SCHEMA)

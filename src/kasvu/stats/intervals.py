@@ -74,7 +74,8 @@ def _finish(lower: FloatArray, upper: FloatArray, reason: npt.NDArray[np.object_
     bad = reason != None  # noqa: E711 - elementwise comparison on an object array
     lower = np.where(bad, np.nan, lower)
     upper = np.where(bad, np.nan, upper)
-    methods = np.where(bad, None, method).astype(object)
+    methods = np.full(bad.shape, method, dtype=object)
+    methods[bad] = None
     return Intervals(lower, upper, methods, reason)
 
 

@@ -135,7 +135,8 @@ def _binom_two_sided(x: FloatArray, n: FloatArray, prob: FloatArray) -> FloatArr
     """
     rel_err = 1 + 1e-7
     dist = stats.binom
-    d = dist.pmf(x, n, prob) * rel_err
+    # scipy-stubs type pmf(array, array, array) as "float | array"; with array arguments it is an array.
+    d = np.asarray(dist.pmf(x, n, prob), dtype=np.float64) * rel_err
     mean = n * prob
     p = np.ones_like(mean)
     below, above = x < mean, x > mean
@@ -202,9 +203,16 @@ def compare_to_reference(frame: pl.DataFrame, kind: Kind, alpha: float = 0.05) -
     denominator is the population at risk (person-years).
     """
     contained = frame["contained"].fill_null(False).to_numpy() if "contained" in frame.columns else False
-    args = [frame[c] for c in ("numerator", "denominator", "ref_numerator", "ref_denominator")]
     test = two_proportion_test if kind == "proportion" else rate_ratio_test
-    return pl.concat([frame, test(*args, contained=contained, alpha=alpha).to_frame()], how="horizontal")
+    result = test(
+        frame["numerator"],
+        frame["denominator"],
+        frame["ref_numerator"],
+        frame["ref_denominator"],
+        contained=contained,
+        alpha=alpha,
+    )
+    return pl.concat([frame, result.to_frame()], how="horizontal")
 
 
 def benjamini_hochberg(p: npt.ArrayLike) -> FloatArray:
