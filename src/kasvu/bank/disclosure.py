@@ -121,17 +121,7 @@ def refresh(indicator_ids: Iterable[int]) -> dict[str, int]:
             result = result.with_columns(code.alias("code"))
             _store_codes(result.select("id", "code"), obs)
             hidden_groups = _groups_with_hidden_members(result, memberships)
-            rev = {v: k for k, v in bd_keys.items()}
-            GroupSuppression.objects.bulk_create(
-                GroupSuppression(
-                    indicator=ind,
-                    area_id=r["area_id"],
-                    year=r["year"],
-                    breakdown_id=rev[r["sex"]],
-                    reason=r["code"],
-                )
-                for r in hidden_groups.iter_rows(named=True)
-            )
+            _store_group_suppressions(ind.id, hidden_groups, {v: k for k, v in bd_keys.items()})
             counts["primary"] += result.filter(pl.col("code") == PRIMARY).height
             counts["secondary"] += result.filter(pl.col("code") == SECONDARY).height
             counts["groups"] += hidden_groups.height
@@ -147,6 +137,25 @@ def _store_codes(codes: pl.DataFrame, obs: pl.DataFrame) -> None:
                 f"UPDATE {Observation._meta.db_table} SET suppressed = %s WHERE id = %s",
                 [(c, i) for i, c in changed.select("id", "code").iter_rows()],
             )
+
+
+def _store_group_suppressions(indicator_id: int, groups: pl.DataFrame, breakdown_ids: dict[str, int]) -> None:
+    """Insert the withheld group values in one statement batch (an ORM object per row cost 0.3 s)."""
+    if not groups.height:
+        return
+    rows = groups.select(
+        pl.lit(indicator_id).alias("indicator_id"),
+        "area_id",
+        "year",
+        pl.col("sex").replace_strict(breakdown_ids, return_dtype=pl.Int64),
+        "code",
+    ).rows()
+    with connection.cursor() as cur:
+        cur.executemany(
+            f"INSERT INTO {GroupSuppression._meta.db_table} (indicator_id, area_id, year, breakdown_id, reason) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            rows,
+        )
 
 
 def refresh_all() -> dict[str, int]:

@@ -35,7 +35,19 @@ class AreaKind(models.TextChoices):
     GROUP = "group", _("group of municipalities")
 
 
-class Area(models.Model):
+class ValidYears:
+    """Models with ``valid_from`` and ``valid_to``: inclusive years, empty means open."""
+
+    valid_from: int | None
+    valid_to: int | None
+
+    def is_valid_in(self, year: int) -> bool:
+        return (self.valid_from is None or self.valid_from <= year) and (
+            self.valid_to is None or year <= self.valid_to
+        )
+
+
+class Area(ValidYears, models.Model):
     """A country, county, region, sub-region, municipality, district or group.
 
     ``valid_from`` and ``valid_to`` are inclusive years; empty means open.
@@ -67,13 +79,8 @@ class Area(models.Model):
     def key(self) -> str:
         return f"{self.kind}:{self.code}"
 
-    def is_valid_in(self, year: int) -> bool:
-        return (self.valid_from is None or self.valid_from <= year) and (
-            self.valid_to is None or year <= self.valid_to
-        )
 
-
-class Membership(models.Model):
+class Membership(ValidYears, models.Model):
     """``member`` belongs to ``group`` in the years ``valid_from``–``valid_to``."""
 
     group = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="member_links")

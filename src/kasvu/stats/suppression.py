@@ -148,8 +148,19 @@ def derivable_cells(cells: int, constraints: pl.DataFrame, suppressed: npt.Array
     boolean array of hidden cells. The problem splits into independent components (cells linked by
     constraints), each solved exactly in integer arithmetic; components are small (one indicator and year).
     """
-    hidden = np.asarray(suppressed, dtype=bool)
     con, cell, coef = _entries(constraints)
+    return _derivable(con, cell, coef, np.asarray(suppressed, dtype=bool))
+
+
+def _derivable(
+    con: IntArray, cell: IntArray, coef: IntArray, hidden: BoolArray, candidates: BoolArray | None = None
+) -> IntArray:
+    """:func:`derivable_cells` on arrays; with ``candidates`` only components holding a candidate cell.
+
+    Skipping the others is exact when they were audited before with fewer hidden cells: hiding more cells
+    never makes a hidden cell derivable (if y·[A_H a_c] = e_j then y·A_H = e_j), so only newly hidden
+    cells and cells that were derivable at the last audit can be derivable now.
+    """
     keep = hidden[cell]
     con, cell, coef = con[keep], cell[keep], coef[keep]
     if cell.size == 0:
@@ -161,6 +172,13 @@ def derivable_cells(cells: int, constraints: pl.DataFrame, suppressed: npt.Array
     _, label = csgraph.connected_components(graph, directed=False)
     found: list[int] = []
     entry_comp = label[row_of]
+    if candidates is not None:
+        wanted = np.zeros(label.max() + 1, dtype=bool)
+        wanted[label[n_r:][candidates[cols]]] = True
+        keep = wanted[entry_comp]
+        row_of, col_of, coef, entry_comp = row_of[keep], col_of[keep], coef[keep], entry_comp[keep]
+        if entry_comp.size == 0:
+            return np.empty(0, dtype=np.int64)
     order = np.argsort(entry_comp, kind="stable")
     bounds = np.flatnonzero(np.diff(entry_comp[order])) + 1
     for group in np.split(order, bounds):
@@ -188,14 +206,18 @@ EXACT_LIMIT = 60
 
 
 def _nullspace_determined(matrix: npt.NDArray[np.float64]) -> list[int]:
-    """Columns x_j fixed by ``matrix @ x = b``: those on which every null-space vector is zero."""
-    _, sv, vt = np.linalg.svd(matrix)
+    """Columns x_j fixed by ``matrix @ x = b``: those on which every null-space vector is zero.
+
+    With V the orthonormal basis of the row space (thin SVD, no n × n null-space basis needed), the
+    null-space part of e_j has squared length 1 − |V_j|². A cell counts as fixed below 1e-9, i.e. when
+    its null-space component is shorter than 3e-5: this includes every cell with all null-space
+    entries below 1e-8 (the earlier full-SVD rule) and errs towards hiding more.
+    """
+    _, sv, vt = np.linalg.svd(matrix, full_matrices=False)
     tol = max(matrix.shape) * np.finfo(float).eps * (sv[0] if sv.size else 1.0) * 1e3
     rank = int((sv > tol).sum())
-    null = vt[rank:]
-    if null.shape[0] == 0:
-        return list(range(matrix.shape[1]))
-    return [int(j) for j in np.flatnonzero(np.abs(null).max(axis=0) < 1e-8)]
+    free = 1.0 - np.einsum("ij,ij->j", vt[:rank], vt[:rank])
+    return [int(j) for j in np.flatnonzero(free < 1e-9)]
 
 
 def _close_single_gaps(
@@ -239,18 +261,72 @@ def protect(
     """Extend ``primary`` so that no hidden cell can be derived; returns (hidden, secondary) masks.
 
     Cells whose numerator is missing (NaN) count as hidden already, never as secondary suppressions.
+    Cells linked by no chain of constraints (different years or indicators) are protected separately.
     """
     size = np.asarray(numerator, dtype=np.float64)
     unknown = np.isnan(size)
     start = np.asarray(primary, dtype=bool) | unknown
-    con, cell, _ = _entries(constraints)
+    con, cell, coef = _entries(constraints)
     hidden = start.copy()
+    for cells, entries in _blocks(size.size, con, cell):
+        if not start[cells].any():
+            continue
+        local = np.searchsorted(cells, cell[entries])
+        _, local_con = np.unique(con[entries], return_inverse=True)
+        hidden[cells] = _protect_block(
+            local_con, local, coef[entries], start[cells], unknown[cells], size[cells], cells
+        )
+    return hidden, hidden & ~start
+
+
+def _blocks(n_cells: int, con: IntArray, cell: IntArray) -> list[tuple[IntArray, IntArray]]:
+    """(cells, constraint entries) of each set of cells linked by constraints, in cell order."""
+    n_con = int(con.max()) + 1 if con.size else 0
+    graph = sparse.coo_matrix(
+        (np.ones(cell.size), (n_cells + con, cell)), shape=(n_cells + n_con, n_cells + n_con)
+    )
+    _, label = csgraph.connected_components(graph, directed=False)
+    cell_label = label[:n_cells]
+    by_cell = np.argsort(cell_label, kind="stable")
+    cell_groups = np.split(by_cell, np.flatnonzero(np.diff(cell_label[by_cell])) + 1)
+    entry_label = cell_label[cell]
+    by_entry = np.argsort(entry_label, kind="stable")
+    entry_groups = dict(
+        zip(
+            entry_label[by_entry[np.r_[0, np.flatnonzero(np.diff(entry_label[by_entry])) + 1]]].tolist()
+            if cell.size
+            else [],
+            np.split(by_entry, np.flatnonzero(np.diff(entry_label[by_entry])) + 1) if cell.size else [],
+            strict=True,
+        )
+    )
+    empty = np.empty(0, dtype=np.int64)
+    return [(g, entry_groups.get(int(cell_label[g[0]]), empty)) for g in cell_groups if g.size]
+
+
+def _protect_block(
+    con: IntArray,
+    cell: IntArray,
+    coef: IntArray,
+    start: BoolArray,
+    unknown: BoolArray,
+    size: npt.NDArray[np.float64],
+    names: IntArray,
+) -> BoolArray:
+    """Steps 1 and 2 until nothing hidden is derivable, for one set of linked cells (``names``: their
+    positions in the whole table, for the error message)."""
+    hidden = start.copy()
+    audited = np.zeros_like(hidden)
+    leaking = np.zeros_like(hidden)
     while True:
         hidden = _close_single_gaps(con, cell, hidden, size)
-        leaks = derivable_cells(size.size, constraints, hidden)
+        leaks = _derivable(con, cell, coef, hidden, candidates=(hidden & ~audited) | leaking)
+        audited = hidden.copy()
         leaks = leaks[~unknown[leaks]]
+        leaking[:] = False
+        leaking[leaks] = True
         if leaks.size == 0:
-            return hidden, hidden & ~start
+            return hidden
         # Hide a neighbour of every leaking cell at once: an audit costs far more than the few extra
         # cells this may hide compared with one cell per round.
         choices = {_neighbour_to_hide(int(t), con, cell, hidden, size) for t in leaks}
@@ -259,7 +335,7 @@ def protect(
             hidden[choice] = True
         if not choices:
             raise UnprotectableCells(
-                f"Cells {leaks.tolist()} stay derivable with every neighbouring cell hidden; "
+                f"Cells {names[leaks].tolist()} stay derivable with every neighbouring cell hidden; "
                 "check the hierarchies for a group that equals one of its members."
             )
 
