@@ -8,6 +8,8 @@ municipalities (stored as the country's own value, as THL publishes it). The num
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 import pytest
 
@@ -18,10 +20,11 @@ from kasvu.importers.base import ParsedBatch
 GROUPS = ("west-uusimaa", "central-uusimaa")
 
 
-def small_demo_batch() -> ParsedBatch:
+def small_demo_batch(codes: Sequence[str] | None = None) -> ParsedBatch:
+    """The demo values of ``codes`` (default: the two groups' municipalities) and the country's."""
     batch = demo.generate()
     obs = batch.observations
-    codes = [c for g in GROUPS for c in DEMO_GROUPS[g][1]]
+    codes = codes if codes is not None else [c for g in GROUPS for c in DEMO_GROUPS[g][1]]
     country = (
         obs.group_by("indicator", "year", "sex")
         .agg(pl.col("numerator").sum(), pl.col("denominator").sum())
@@ -73,3 +76,17 @@ def demo_data(django_db_setup, django_db_blocker):
 @pytest.fixture
 def report_db(demo_data, db):
     return db
+
+
+@pytest.fixture
+def both_regions_of_iitti(db):
+    """Demo values for every municipality ever in Kymenlaakso or Päijät-Häme, and the country's."""
+    from kasvu import values
+    from kasvu.bank.loader import load
+    from kasvu.bank.models import Area
+
+    codes = Area.objects.filter(
+        kind="municipality", group_links__group__kind="region", group_links__group__code__in=["07", "08"]
+    ).values_list("code", flat=True)
+    load(small_demo_batch(sorted(set(codes))), kind="demo")
+    values.clear_caches()

@@ -176,10 +176,4 @@ def create_group(
 def members_in(group: Area, year: int) -> list[Area]:
     """Members of ``group`` valid in ``year`` (both the membership and the member)."""
     links = group.member_links.select_related("member")
-    return [
-        link.member
-        for link in links
-        if (link.valid_from is None or link.valid_from <= year)
-        and (link.valid_to is None or year <= link.valid_to)
-        and link.member.is_valid_in(year)
-    ]
+    return [link.member for link in links if link.is_valid_in(year) and link.member.is_valid_in(year)]

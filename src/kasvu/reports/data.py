@@ -133,7 +133,7 @@ def members_of(area: Area, year: int, _links: dict[int, list[Membership]] | None
     if area.id not in cache:
         cache[area.id] = list(Membership.objects.filter(group=area).select_related("member"))
     for link in cache[area.id]:
-        if (link.valid_from or year) <= year <= (link.valid_to or year) and link.member.is_valid_in(year):
+        if link.is_valid_in(year) and link.member.is_valid_in(year):
             m = link.member
             if m.kind == AreaKind.MUNICIPALITY:
                 out[m.id] = m
@@ -142,12 +142,22 @@ def members_of(area: Area, year: int, _links: dict[int, list[Membership]] | None
     return sorted(out.values(), key=lambda a: a.name())
 
 
+def groups_of(area: Area, year: int) -> list[Area]:
+    """The areas ``area`` belongs to in ``year`` (the membership and the group both valid then), by kind
+    and code: Iitti's region is Kymenlaakso until 2020 and Päijät-Häme from 2021; counties begin in 2023."""
+    links = (
+        Membership.objects.filter(member=area).select_related("group").order_by("group__kind", "group__code")
+    )
+    return [link.group for link in links if link.is_valid_in(year) and link.group.is_valid_in(year)]
+
+
 def references_of(area: Area, year: int) -> list[Area]:
-    """The areas a municipality is compared with: its user groups, its region, the country."""
-    groups = Area.objects.filter(member_links__member=area).distinct()
-    refs = [g for g in groups if g.kind == AreaKind.GROUP and area in members_of(g, year)]
+    """The areas a municipality is compared with in ``year``: its user groups, its region, the country
+    (memberships of that year, see :func:`groups_of`)."""
+    groups = groups_of(area, year)
+    refs = [g for g in groups if g.kind == AreaKind.GROUP]
     for kind in (AreaKind.REGION, AreaKind.COUNTRY):
-        refs += [g for g in groups if g.kind == kind and g.is_valid_in(year)][:1]
+        refs += [g for g in groups if g.kind == kind][:1]
     if not any(r.kind == AreaKind.COUNTRY for r in refs):
         refs += list(Area.objects.filter(kind=AreaKind.COUNTRY)[:1])
     return refs
