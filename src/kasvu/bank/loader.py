@@ -385,7 +385,7 @@ _PG_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
 _PG_COPY_TRAILER = struct.pack(">h", -1)
 
 
-def _copy_postgresql(frame: pl.DataFrame, model: type[models.Model]) -> None:
+def _copy_postgresql(frame: pl.DataFrame, model: type[models.Model], *, table: str = "") -> None:
     """``COPY … FROM STDIN (FORMAT binary)``, the rows built column-wise in NumPy.
 
     Binary saves the server from parsing numbers from text, which is most of
@@ -420,7 +420,7 @@ def _copy_postgresql(frame: pl.DataFrame, model: type[models.Model]) -> None:
     with connection.cursor() as cur:
         raw = cur.cursor  # psycopg cursor
         with raw.copy(
-            f"COPY {model._meta.db_table} ({', '.join(frame.columns)}) FROM STDIN (FORMAT binary)"
+            f"COPY {table or model._meta.db_table} ({', '.join(frame.columns)}) FROM STDIN (FORMAT binary)"
         ) as copy:
             copy.write(b"".join(parts))
 
@@ -471,7 +471,6 @@ def _differs(a: str, b: str) -> pl.Expr:
 
 def _write_chunk(frame: pl.DataFrame, indicator_ids: list[int], run: ImportRun, summary: LoadSummary) -> None:
     old = _existing(indicator_ids)
-    table = Observation._meta.db_table
     if old.height == 0:
         _insert(
             frame.with_columns(pl.lit(run.id).alias("import_run_id")),
@@ -501,11 +500,32 @@ def _write_chunk(frame: pl.DataFrame, indicator_ids: list[int], run: ImportRun, 
         from kasvu.bank.models import ObservationRevision
 
         _insert(revisions, ObservationRevision, rev_cols)
-        sets = ", ".join(f"{c} = %s" for c in VALUES)
-        params = [(*row[:-1], run.id, row[-1]) for row in changed.select([*VALUES, "id"]).iter_rows()]
-        with connection.cursor() as cur:
-            cur.executemany(f"UPDATE {table} SET {sets}, import_run_id = %s WHERE id = %s", params)
+        _update(changed.select("id", *VALUES).with_columns(pl.lit(run.id).alias("import_run_id")))
         summary.updated += changed.height
+
+
+def _update(changed: pl.DataFrame) -> None:
+    """Write changed values in bulk: into a temporary table, then one ``UPDATE … FROM``.
+
+    One ``UPDATE`` per row ran at about 15,000 rows/s on PostgreSQL, which made
+    re-importing a revised national series twenty times slower than importing
+    it the first time.
+    """
+    table = Observation._meta.db_table
+    columns = ", ".join(changed.columns)
+    sets = ", ".join(f"{c} = changed.{c}" for c in changed.columns if c != "id")
+    with connection.cursor() as cur:
+        cur.execute(f"CREATE TEMP TABLE kasvu_changed AS SELECT {columns} FROM {table} WHERE 1 = 0")
+        try:
+            if connection.vendor == "postgresql":
+                _copy_postgresql(changed, Observation, table="kasvu_changed")
+            else:
+                _insert_sqlite(changed, "kasvu_changed")
+            cur.execute(
+                f"UPDATE {table} SET {sets} FROM kasvu_changed AS changed WHERE {table}.id = changed.id"
+            )
+        finally:
+            cur.execute("DROP TABLE kasvu_changed")
 
 
 def load(

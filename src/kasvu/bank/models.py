@@ -281,7 +281,12 @@ class Observation(models.Model):
 class ObservationRevision(models.Model):
     """A value as it was before an import replaced it, with its provenance."""
 
-    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="revisions")
+    # No database constraint, like Observation's own foreign keys: the loader writes revisions only for
+    # observations it has just read, and a deferred check of every revision at commit took as long as
+    # the whole update (benchmarks/RESULTS.md). Django still cascades deletes.
+    observation = models.ForeignKey(
+        Observation, on_delete=models.CASCADE, related_name="revisions", db_constraint=False
+    )
     value = models.FloatField(null=True, blank=True)
     numerator = models.FloatField(null=True, blank=True)
     denominator = models.FloatField(null=True, blank=True)
