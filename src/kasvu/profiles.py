@@ -6,7 +6,8 @@ areas (by default its region, its county and the country; for a group, its regio
 * the latest value of each indicator with its 95 % confidence interval (Wilson for proportions, exact
   Poisson for rates, the source's own interval for survey values);
 * whether it differs significantly from each reference (the area is compared with the *rest* of a
-  reference that contains it), with the Benjamini–Hochberg adjustment over all tests of the profile;
+  reference that contains it in the year compared: Iitti is part of Kymenlaakso until 2020), with the
+  Benjamini–Hochberg adjustment over all tests of the profile;
 * a trend arrow, only when the trend test over the shown years is significant;
 * the values of the shown years for a sparkline;
 * the ranking band (best fifth / middle / worst fifth) among areas of the same kind in the latest year.
@@ -29,7 +30,7 @@ dataclasses out).
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -388,14 +389,18 @@ def build_profile(
     """The profile of ``area_id`` (see the module docstring). ``public`` suppresses small numbers.
 
     ``until_year`` shows each indicator in its latest year up to then (a report's year); None: the latest.
+    The default references are those of the memberships in ``until_year`` (None: now).
     """
     t0 = time.perf_counter()
     _CACHE.sync(data_version())
-    refs = list(reference_ids) if reference_ids is not None else default_references(area_id)
+    refs = list(reference_ids) if reference_ids is not None else default_references(area_id, until_year)
     refs = [r for r in dict.fromkeys(refs) if r != area_id]
     meta, obs = load_inputs(area_id, refs, indicator_ids, breakdown_id)
     t1 = time.perf_counter()
-    contained = {r: is_contained(area_id, r) for r in refs}
+
+    def contained(ref_id: int, year: int) -> bool:
+        return is_contained(area_id, ref_id, year=year)
+
     profile = compute_profile(
         area_info(area_id), [area_info(r) for r in refs], meta, obs, contained,
         public=public, lang=lang, years=years, alpha=alpha, breakdown_id=breakdown_id, until_year=until_year,
@@ -409,7 +414,7 @@ def compute_profile(
     references: list[AreaInfo],
     meta: pl.DataFrame,
     obs: pl.DataFrame,
-    contained: dict[int, bool],
+    contained: Callable[[int, int], bool],
     *,
     public: bool,
     lang: str = "fi",
@@ -418,7 +423,10 @@ def compute_profile(
     breakdown_id: int = TOTAL,
     until_year: int | None = None,
 ) -> Profile:
-    """Assemble the profile from metadata and observations (disclosure, intervals, tests, bands)."""
+    """Assemble the profile from metadata and observations (disclosure, intervals, tests, bands).
+
+    ``contained(ref_id, year)``: is the area part of the reference in ``year``, so that it is compared
+    with the rest of the reference (asked only for the years compared)."""
     obs = apply_disclosure(obs, meta, public)
     m = meta.select("indicator_id", "kind", "scale", "direction")
     obs = obs.join(m, on="indicator_id", how="inner")
@@ -443,15 +451,16 @@ def compute_profile(
                                                 "computed", "approximate", "missing_reason", "internal",
                                                 "interval_method", "interval_reason")],
     )  # fmt: skip
+    compared_years = sorted(set(head["year"].to_list()))
     grid = pl.DataFrame(
-        {"ref_id": [r.id for r in references], "contained": [contained.get(r.id, False) for r in references]},
-        schema={"ref_id": pl.Int64, "contained": pl.Boolean},
+        [(r.id, y, contained(r.id, y)) for r in references for y in compared_years],
+        schema={"ref_id": pl.Int64, "year": pl.Int64, "contained": pl.Boolean},
+        orient="row",
     )
+    own_cols = ["indicator_id", "year", "kind", "direction", "value", "numerator", "denominator"]
     pairs = (
-        head.select(
-            "indicator_id", "kind", "direction", "value", "numerator", "denominator", "ci_lower", "ci_upper"
-        )
-        .join(grid, how="cross")
+        head.select(*own_cols, "ci_lower", "ci_upper")
+        .join(grid, on="year")
         .join(ref_sel, on=["indicator_id", "ref_id"], how="left")
     )
     tested = compare(pairs, alpha=alpha) if pairs.height else pairs

@@ -321,12 +321,11 @@ def area_info(area_id: int) -> AreaInfo:
     return AreaInfo(row["area_id"], row["kind"], row["code"], row["name_fi"], row["name_sv"], row["name_en"])
 
 
-def _parents(area_id: int, kind: str) -> list[int]:
-    m = _memberships()
-    current = m.filter((pl.col("member_id") == area_id) & pl.col("valid_to").is_null()).join(
-        _areas_frame().select(pl.col("area_id").alias("group_id"), "kind"), on="group_id"
-    )
-    return current.filter(pl.col("kind") == kind)["group_id"].to_list()
+def _parents(area_id: int, kind: str, year: int | None = None) -> list[int]:
+    """The areas of ``kind`` that ``area_id`` belongs to in ``year`` (default: now, see :func:`_links`)."""
+    links = _links(year).filter(pl.col("member_id") == area_id)
+    groups = _areas_frame().filter(pl.col("kind") == kind).select(pl.col("area_id").alias("group_id"))
+    return links.join(groups, on="group_id")["group_id"].to_list()
 
 
 def _links(year: int | None = None) -> pl.DataFrame:
@@ -353,20 +352,22 @@ def _leaves(area_id: int, year: int | None = None) -> set[int]:
     return ids or {area_id}
 
 
-def default_references(area_id: int) -> list[int]:
+def default_references(area_id: int, year: int | None = None) -> list[int]:
     """Region, county and country for a municipality; for a district also its municipality; for a group
-    the region of its members and the country; for a region, county or sub-region the country."""
+    the region of its members and the country; for a region, county or sub-region the country. Memberships
+    of ``year`` (default: now): Iitti's region is Kymenlaakso until 2020, and there are no counties before
+    2023."""
     info = area_info(area_id)
     country = _areas_frame().filter(pl.col("kind") == "country")["area_id"].to_list()[:1]
     if info.kind == "municipality":
-        return _parents(area_id, "region")[:1] + _parents(area_id, "county")[:1] + country
+        return _parents(area_id, "region", year)[:1] + _parents(area_id, "county", year)[:1] + country
     if info.kind == "district":
-        muni = _parents(area_id, "municipality")[:1]
-        return muni + (_parents(muni[0], "region")[:1] if muni else []) + country
+        muni = _parents(area_id, "municipality", year)[:1]
+        return muni + (_parents(muni[0], "region", year)[:1] if muni else []) + country
     if info.kind == "group":
         regions: list[int] = []
-        for member in sorted(_leaves(area_id)):
-            for r in _parents(member, "region"):
+        for member in sorted(_leaves(area_id, year)):
+            for r in _parents(member, "region", year):
                 if r not in regions:
                     regions.append(r)
         return regions[:1] + country

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import polars as pl
 import pytest
 
 from kasvu import profiles, values
+from kasvu.bank.models import Area
 from kasvu.importers.sotkanet_2013 import load_sotkanet_2013
 from kasvu.stats.significance import DECREASING, INCREASING
 
@@ -15,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 #: Regions that gained or lost a municipality after 2013 (Vaala 2016; Kuhmoinen, Iitti, Heinävesi, Joroinen,
-#: Isokyrö 2021). The classification gives today's region memberships without validity years, so for these
-#: regions the archive's 2013-division values differ by exactly the moved municipalities.
+#: Isokyrö 2021). Memberships now follow the years, so these agree too (tests/bank/test_region_history.py
+#: checks every region); here only the others are required to.
 CHANGED_REGIONS = {"06", "07", "08", "10", "11", "12", "13", "14", "15", "17", "18"}
 
 
@@ -151,3 +155,69 @@ def test_profile_frame_is_what_the_profile_shows(demo_data):
     assert frame.height == sum(max(1, len(r.comparisons)) for r in profile.rows)
     assert set(frame["indicator"]) == {r.indicator.key for r in profile.rows}
     assert frame.filter(pl.col("generated_demo_data"))["indicator"].str.starts_with("demo:").all()
+
+
+# Iitti moved from Kymenlaakso (08) to Päijät-Häme (07) in 2021; counties begin in 2023.
+KYMENLAAKSO, PAIJAT_HAME = "region:08", "region:07"
+
+
+@pytest.fixture
+def both_regions_of_iitti():
+    """Demo values of one indicator for every municipality ever in Kymenlaakso or Päijät-Häme, 2015–2024."""
+    from .conftest import load_demo
+
+    codes = Area.objects.filter(
+        kind="municipality", group_links__group__kind="region", group_links__group__code__in=["07", "08"]
+    ).values_list("code", flat=True)
+    load_demo(("demo:placed-outside-home",), sorted(set(codes)))
+    values.clear_caches()
+
+
+def _keys(ids: list[int]) -> list[str]:
+    return [values.area_info(i).key for i in ids]
+
+
+def test_default_references_follow_the_memberships_of_the_year():
+    iitti, vaala = area("municipality", "142"), area("municipality", "785")
+    assert _keys(values.default_references(iitti.id, 2015)) == [KYMENLAAKSO, "country:FI"]
+    assert _keys(values.default_references(iitti.id, 2020)) == [KYMENLAAKSO, "country:FI"]
+    assert _keys(values.default_references(iitti.id, 2023)) == [PAIJAT_HAME, "county:09", "country:FI"]
+    assert _keys(values.default_references(iitti.id)) == [PAIJAT_HAME, "county:09", "country:FI"]
+    assert _keys(values.default_references(vaala.id, 2015)) == ["region:18", "country:FI"]
+    assert _keys(values.default_references(vaala.id, 2016)) == ["region:17", "country:FI"]
+
+
+@pytest.mark.parametrize(
+    "year, inside, outside", [(2015, KYMENLAAKSO, PAIJAT_HAME), (2023, PAIJAT_HAME, KYMENLAAKSO)]
+)
+def test_profile_judges_containment_in_the_year_compared(both_regions_of_iitti, year, inside, outside):
+    """Iitti is compared with the rest of the region it was part of in the year shown, with the whole of
+    the other region."""
+    iitti = area("municipality", "142")
+    refs = [area(*inside.split(":")).id, area(*outside.split(":")).id]
+    profile = profiles.build_profile(iitti.id, refs, public=False, until_year=year)
+    (row,) = profile.rows
+    assert row.latest.year == year
+    by_ref = {c.reference.key: c for c in row.comparisons}
+    assert by_ref[inside].contained and not by_ref[outside].contained
+    assert all(c.reference_value.computed and c.verdict != "not_testable" for c in row.comparisons)
+
+
+@pytest.mark.parametrize("year, region", [(2015, KYMENLAAKSO), (2023, PAIJAT_HAME)])
+def test_profile_of_a_year_defaults_to_that_years_region(both_regions_of_iitti, year, region):
+    profile = profiles.build_profile(area("municipality", "142").id, public=True, until_year=year)
+    assert [r.key for r in profile.references][0] == region
+    assert profile.rows[0].comparisons[0].contained
+
+
+@pytest.mark.parametrize(
+    "year, region, neighbour", [(2015, "Kymenlaakso", "Kotka"), (2023, "Päijät-Häme", "Lahti")]
+)
+def test_indicator_page_of_a_year_shows_that_years_region(
+    both_regions_of_iitti, client, year, region, neighbour
+):
+    url = f"/en/indicators/demo:placed-outside-home/data.csv?area=municipality:142&year={year}"
+    rows = list(csv.DictReader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+    assert region in {r["area"] for r in rows if r["table"] == "series"}
+    bars = {r["area"] for r in rows if r["table"] == "bars"}
+    assert {"Iitti", neighbour} <= bars

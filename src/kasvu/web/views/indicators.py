@@ -119,9 +119,16 @@ def read_view(request: HttpRequest, key: str) -> IndicatorView:
     values._CACHE.sync(values.data_version())
     public = public_for(request)
     areas = parse_areas(request.GET.getlist("area")) or _default_areas(ind)
+    try:
+        year = int(request.GET.get("year") or 0) or None
+    except ValueError:
+        year = None
     if len(areas) == 1 and areas[0].kind in ("municipality", "district", "group"):
-        # One area alone says little: show it against its region and the country, as its profile does.
-        refs = [r for r in values.default_references(areas[0].id) if values.area_info(r).kind != "county"]
+        # One area alone says little: show it against its region (of the year asked for, else today's)
+        # and the country, as its profile does.
+        refs = [
+            r for r in values.default_references(areas[0].id, year) if values.area_info(r).kind != "county"
+        ]
         by_id = Area.objects.in_bulk(refs)
         areas += [by_id[r] for r in refs if r in by_id]
     series = values.area_values([a.id for a in areas], [ind.id], public=public)
@@ -137,10 +144,6 @@ def read_view(request: HttpRequest, key: str) -> IndicatorView:
     )
     years = sorted(set(series["year"].to_list()))
     muni = values._areas_frame().filter(pl.col("kind") == "municipality")
-    try:
-        year = int(request.GET.get("year") or 0) or None
-    except ValueError:
-        year = None
     if year is None or year not in years:
         have = series.filter(pl.col("value").is_not_null() | pl.col("hidden"))
         year = int(have["year"].max()) if have.height else (years[-1] if years else None)  # type: ignore[arg-type]
@@ -148,7 +151,7 @@ def read_view(request: HttpRequest, key: str) -> IndicatorView:
     if group is None:
         first = next((a for a in areas if a.kind == "municipality"), None)
         if first is not None:
-            region_ids = values._parents(first.id, "region")
+            region_ids = values._parents(first.id, "region", year)  # the bars show that year's members
             group = Area.objects.filter(id__in=region_ids).first()
         group = group or next((a for a in areas if a.kind in ("region", "group", "county")), None)
     level = (
