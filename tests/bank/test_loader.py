@@ -176,13 +176,19 @@ def test_every_pattern_of_missing_values_is_stored_exactly():
     [
         ("year", 20201, "year 20201 is not between 1000 and 9999"),
         ("sample_size", 2**31, "sample_size 2147483648"),
+        ("value", float("inf"), "value inf is not a finite number"),
+        ("numerator", float("nan"), "numerator nan is not a finite number"),
     ],
 )
-def test_values_beyond_the_database_columns_name_the_row(column, value, message):
+def test_values_the_database_cannot_hold_name_the_row(column, value, message):
     before = snapshot()
     b = batch([("local:test", "049", 2020, "total", 1.0), ("local:test", "049", 2021, "total", 2.0)])
     b.observations = b.observations.with_columns(
-        pl.when(pl.col("row") == 3).then(value).otherwise(pl.col(column)).cast(pl.Int64).alias(column)
+        pl.when(pl.col("row") == 3)
+        .then(value)
+        .otherwise(pl.col(column))
+        .cast(pl.Float64 if isinstance(value, float) else pl.Int64)
+        .alias(column)
     )
     with pytest.raises(ImportFailed) as err:
         load(b, kind="table")

@@ -129,6 +129,25 @@ def test_text_in_a_number_column(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("cells", "field", "message"),
+    [
+        (["inf", None, None, None], "value", "'inf' is not a finite number"),
+        ([1.0, "-Infinity", None, None], "numerator", "'-Infinity' is not a finite number"),
+        ([1.0, None, None, "inf"], "sample_size", "'inf' is not a finite number"),
+        ([1.0, None, None, 12.7], "sample_size", "sample size 12.7 is not a whole number of respondents"),
+        ([1.0, None, None, -3], "sample_size", "sample size -3 is not a whole number of respondents"),
+    ],
+)
+def test_numbers_that_cannot_be_stored_name_row_and_field(
+    tmp_path: Path, cells: list[Any], field: str, message: str
+) -> None:
+    path = workbook(tmp_path / "bad.xlsx", [["local:meals", "049", 2023, "total", *cells, None]])
+    with pytest.raises(ImportFailed) as exc:
+        read_table(path)
+    assert f"row 2, field '{field}': {message}" in str(exc.value)
+
+
 def test_unknown_sex(tmp_path: Path) -> None:
     path = workbook(tmp_path / "bad.xlsx", [["local:meals", "049", 2023, "pojat", 1, None, None, None, None]])
     with pytest.raises(ImportFailed, match="row 2, field 'sex': unknown sex 'pojat'"):

@@ -331,6 +331,16 @@ RANGES = {
 
 
 def _check_ranges(frame: pl.DataFrame, file: str) -> None:
+    for col in ("value", "numerator", "denominator", "ci_lower", "ci_upper"):
+        bad = frame.filter(pl.col(col).is_nan() | pl.col(col).is_infinite())
+        if bad.height:
+            r = bad.row(0, named=True)
+            raise ImportFailed(
+                f"{col} {r[col]} is not a finite number. Give a number, or leave it empty when there is none.",
+                file=file,
+                row=r["row"],
+                field=col,
+            )
     for col, (low, high, why) in RANGES.items():
         bad = frame.filter((pl.col(col) < low) | (pl.col(col) > high))
         if bad.height:

@@ -352,7 +352,7 @@ def _number(value: Any, *, file: str, row: int, column: str) -> float | None:
     if isinstance(value, bool):
         raise ImportFailed(f"{value!r} is not a number.", file=file, row=row, field=column)
     if isinstance(value, int | float):
-        return float(value)
+        return _finite(float(value), value, file=file, row=row, column=column)
     text = str(value).replace("\u00a0", "").replace(" ", "").replace(",", ".")
     try:
         number = float(text)
@@ -363,8 +363,17 @@ def _number(value: Any, *, file: str, row: int, column: str) -> float | None:
             row=row,
             field=column,
         ) from None
-    if math.isnan(number):
-        raise ImportFailed(f"{value!r} is not a number.", file=file, row=row, field=column)
+    return _finite(number, value, file=file, row=row, column=column)
+
+
+def _finite(number: float, value: Any, *, file: str, row: int, column: str) -> float:
+    if not math.isfinite(number):
+        raise ImportFailed(
+            f"{value!r} is not a finite number. Write a number or leave the cell empty.",
+            file=file,
+            row=row,
+            field=column,
+        )
     return number
 
 
@@ -409,6 +418,15 @@ def parse_observation_rows(rows: Sequence[Sequence[Any]], *, file: str) -> pl.Da
             )
         sex = SEX_WORDS[sex_text]
         numbers = {c: _number(_cell(row, header, c), file=file, row=n, column=c) for c in OBS_NUMBERS}
+        size = numbers["sample_size"]
+        if size is not None and (size != int(size) or size < 0):
+            raise ImportFailed(
+                f"sample size {size:g} is not a whole number of respondents. "
+                "Write the number of respondents, or leave the cell empty.",
+                file=file,
+                row=n,
+                field="sample_size",
+            )
         flags = 0
         for word in _words(_cell(row, header, "flags")):
             if word not in FLAG_WORDS:
