@@ -28,8 +28,10 @@ demo: $(VENV)/.installed
 ## test: the whole suite on SQLite, then on PostgreSQL (started or installed if needed)
 test: $(VENV)/.installed lint test-sqlite test-postgres
 
+## lint: ruff over everything, strict mypy over the pure core (see [tool.mypy] in pyproject.toml)
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/mypy
 
 test-sqlite: $(VENV)/.installed
 	@scripts/ensure_system_packages.sh
