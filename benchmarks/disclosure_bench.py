@@ -59,7 +59,11 @@ def national_frame(flavour: str, key: str, seed: int) -> Any:
     ).with_columns(pl.concat_str("kind", pl.lit(":"), "code").alias("area_code"))
     rng = np.random.default_rng(seed)
     years = pl.DataFrame({"year": list(YEARS)}, schema={"year": pl.Int32})
-    cells = areas.join(years, how="cross").join(pl.DataFrame({"sex": ["male", "female"]}), how="cross")
+    cells = (
+        areas.join(years, how="cross")
+        .join(pl.DataFrame({"sex": ["male", "female"]}), how="cross")
+        .sort("area_id", "year", "sex")  # the same numbers in every run
+    )
     n = cells.height
     if flavour == "random":
         num = rng.integers(0, 5000, n).astype(float)
@@ -72,7 +76,7 @@ def national_frame(flavour: str, key: str, seed: int) -> Any:
         population = np.exp(rng.uniform(np.log(100), np.log(300_000), munis.height))
         rate = rng.uniform(0.0005, 0.02)
         mean = munis.select("area_id").with_columns(mean=pl.Series(population * rate / 2))
-        leaf = cells.join(mean, on="area_id")
+        leaf = cells.join(mean, on="area_id").sort("area_id", "year", "sex")
         leaf = leaf.with_columns(numerator=pl.Series(rng.poisson(leaf["mean"].to_numpy()).astype(float)))
         leaf = leaf.select("area_id", "year", "sex", "numerator")
         links = members_by_year(memberships_frame(), years["year"])

@@ -174,3 +174,40 @@ def test_audit_agrees_with_null_space(
     hidden = np.array(data.draw(st.lists(st.booleans(), min_size=cells.height, max_size=cells.height)))
     exact = set(derivable_cells(cells.height, constraints, hidden).tolist())
     assert exact == determined_by_null_space(cells.height, constraints, hidden)
+
+
+@settings(max_examples=100, deadline=None)
+@given(hierarchies(), st.data())
+def test_hiding_more_never_makes_a_hidden_cell_derivable(
+    case: tuple[dict[str, tuple[int, int]], dict[str, list[str]]], data: st.DataObject
+) -> None:
+    # What lets protect() re-audit only components with newly hidden or still derivable cells.
+    counts, groups = case
+    cells = table(counts, groups)
+    constraints = additive_constraints(cells, [hierarchy(g, m) for g, m in groups.items()])
+    hidden = np.array(data.draw(st.lists(st.booleans(), min_size=cells.height, max_size=cells.height)))
+    more = hidden | np.array(data.draw(st.lists(st.booleans(), min_size=cells.height, max_size=cells.height)))
+    before = set(derivable_cells(cells.height, constraints, hidden).tolist())
+    after = set(derivable_cells(cells.height, constraints, more).tolist())
+    assert {c for c in after if hidden[c]} <= before
+
+
+@settings(max_examples=50, deadline=None)
+@given(hierarchies(), hierarchies())
+def test_years_are_protected_as_if_alone(
+    first: tuple[dict[str, tuple[int, int]], dict[str, list[str]]],
+    second: tuple[dict[str, tuple[int, int]], dict[str, list[str]]],
+) -> None:
+    alone = []
+    for year, (counts, groups) in ((2023, first), (2024, second)):
+        cells = table(counts, groups).with_columns(pl.lit(year).alias("year"))
+        links = [
+            hierarchy(g, m).with_columns(pl.lit(year).alias("valid_from"), pl.lit(year).alias("valid_to"))
+            for g, m in groups.items()
+        ]
+        alone.append((cells, links))
+    together = pl.concat([c for c, _ in alone])
+    links = [h for _, hs in alone for h in hs]
+    out = suppress(together, additive_constraints(together, links))
+    expected = [suppress(c, additive_constraints(c, hs))["suppressed"] for c, hs in alone]
+    assert out["suppressed"].to_list() == pl.concat(expected).to_list()

@@ -15,9 +15,10 @@ what it marks.
    that year and breakdown is hidden. Subtracting published members from a
    published group sum can then never isolate a hidden cell, however the
    groups overlap. This is conservative: for rare events a computed region
-   value may be withheld although the exact audit over all overlapping
-   groups might have allowed it; that audit was too slow at national scale
-   (see benchmarks/RESULTS.md).
+   value may be withheld although an audit over all overlapping groups
+   might have allowed it. It is kept because it needs no audit at all and
+   is safe whatever the groups; an audit with computed groups as cells
+   would have to be re-run whenever any user group changes.
 
 Deciding per request would be unsafe: two requests, each safe on its own,
 could be subtracted from each other. One pattern over the whole table is safe

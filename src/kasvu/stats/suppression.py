@@ -16,10 +16,16 @@ is the published total minus the published parts. Cells and sums are kept as lin
    *combinations* of constraints (e.g. across overlapping hierarchies), and if so hides the smallest
    published cell next to it, and returns to step 1.
 
-The audit is exact linear algebra over the rationals (integer elimination): the hidden values x satisfy A_H x = −A_P p, so cell j is
-determined exactly when the unit vector e_j lies in the row space of A_H, i.e. when its column in
-reduced row echelon form is a pivot whose row has no other entries. It protects against exact recovery;
-it does not widen the bounds that non-negativity gives (a hidden cell in a sum of 3 is at most 3).
+The hidden values x satisfy A_H x = −A_P p, so cell j is determined exactly when the unit vector e_j lies
+in the row space of A_H. Components of up to ``EXACT_LIMIT`` hidden cells are solved over the rationals
+(integer elimination: the column is a pivot whose reduced row has no other entries), larger ones by a thin
+SVD with a tolerance that errs towards hiding. It protects against exact recovery; it does not widen the
+bounds that non-negativity gives (a hidden cell in a sum of 3 is at most 3).
+
+Cost: cells linked by no chain of constraints (other years, other indicators) are protected separately,
+and each round re-audits only the components that hold a newly hidden cell or a cell derivable at the
+last audit. Both are exact: hiding more cells never makes a hidden cell derivable (if y·[A_H a_c] = e_j
+then y·A_H = e_j), so the pattern is the one the loop over the whole table gives.
 """
 
 from __future__ import annotations
