@@ -44,18 +44,23 @@ def data_file():
     return data_path
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django's own reordering, which would undo this
 def pytest_collection_modifyitems(config, items):
-    """Browser tests need Debian's chromium; without it they are skipped, saying so."""
+    """Browser tests run last: their live server needs transactional tests, whose flush empties the
+    database (breakdowns, Finland's areas) for every test after them. ``restored_after_flush`` repairs
+    that between browser tests; running them last keeps a plain ``pytest`` of the whole suite passing.
+    They need Debian's chromium; without it they are skipped, saying so."""
     import shutil
 
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    items[:] = [item for item in items if not item.get_closest_marker("browser")] + browser
     if shutil.which("chromium") or shutil.which("chromium-browser"):
         return
     skip = pytest.mark.skip(
         reason="browser test: install Debian's chromium (make test does when run as root)"
     )
-    for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(skip)
+    for item in browser:
+        item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)
