@@ -328,29 +328,31 @@ RANGES = {
     "year": (1000, 9999, "a year has four digits"),
     "sample_size": (0, 2**31 - 1, "a sample size is a count of respondents"),
 }
+FINITE = ("value", "numerator", "denominator", "ci_lower", "ci_upper")
+
+
+def _value_checks() -> Iterator[tuple[str, pl.Expr, str]]:
+    """(column, expression true for a bad value, what to say) for every stored number."""
+    for col in FINITE:
+        yield (
+            col,
+            pl.col(col).is_nan() | pl.col(col).is_infinite(),
+            ("is not a finite number. Give a number, or leave it empty when there is none."),
+        )
+    for col, (low, high, why) in RANGES.items():
+        yield (
+            col,
+            (pl.col(col) < low) | (pl.col(col) > high),
+            (f"is not between {low} and {high} ({why}). Correct the value."),
+        )
 
 
 def _check_ranges(frame: pl.DataFrame, file: str) -> None:
-    for col in ("value", "numerator", "denominator", "ci_lower", "ci_upper"):
-        bad = frame.filter(pl.col(col).is_nan() | pl.col(col).is_infinite())
+    for col, is_bad, message in _value_checks():
+        bad = frame.filter(is_bad)
         if bad.height:
             r = bad.row(0, named=True)
-            raise ImportFailed(
-                f"{col} {r[col]} is not a finite number. Give a number, or leave it empty when there is none.",
-                file=file,
-                row=r["row"],
-                field=col,
-            )
-    for col, (low, high, why) in RANGES.items():
-        bad = frame.filter((pl.col(col) < low) | (pl.col(col) > high))
-        if bad.height:
-            r = bad.row(0, named=True)
-            raise ImportFailed(
-                f"{col} {r[col]} is not between {low} and {high} ({why}). Correct the value.",
-                file=file,
-                row=r["row"],
-                field=col,
-            )
+            raise ImportFailed(f"{col} {r[col]} {message}", file=file, row=r["row"], field=col)
 
 
 # ---------------------------------------------------------------------------
