@@ -18,8 +18,7 @@ from __future__ import annotations
 import io
 import struct
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -216,11 +215,13 @@ def _breakdown_ids(keys: list[str]) -> dict[str, int]:
         if key not in ids:
             parts = dict(p.split("=", 1) for p in key.split(";") if "=" in p) if "=" in key else {"sex": key}
             grade = parts.get("grade")
-            bd = Breakdown.objects.create(
+            bd, _ = Breakdown.objects.get_or_create(  # get: another import may have just created it
                 key=key,
-                sex=parts.get("sex", "total"),
-                grade=int(grade) if grade else None,
-                age_group=parts.get("age", ""),
+                defaults={
+                    "sex": parts.get("sex", "total"),
+                    "grade": int(grade) if grade else None,
+                    "age_group": parts.get("age", ""),
+                },
             )
             ids[key] = bd.id
     return ids
@@ -583,31 +584,6 @@ def load(
         load, indicator_ids=sorted(set(frame["indicator_id"].to_list())), summary=summary
     )
     return summary
-
-
-_END = object()
-
-
-def read_ahead(items: Iterable[ParsedBatch]) -> Iterator[ParsedBatch]:
-    """Yield ``items`` in order while a background thread produces the next one.
-
-    ``items`` is usually a generator that reads files or API responses. Run
-    one batch ahead, reading (Polars, the network) overlaps with storing
-    (SQLite, or PostgreSQL's server process) on a machine with more than one
-    core. Readers are pure, they never touch the database, so running them in
-    another thread is safe. Each batch is still stored by :func:`load` in its
-    own transaction, in order; a batch that fails to read raises when its turn
-    comes, after the batches before it have been stored.
-    """
-    iterator = iter(items)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kasvu-read") as pool:
-        pending = pool.submit(next, iterator, _END)
-        while True:
-            item = pending.result()
-            if item is _END:
-                return
-            pending = pool.submit(next, iterator, _END)
-            yield item
 
 
 #: The columns and types of :func:`observations_frame`.

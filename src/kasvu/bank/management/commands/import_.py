@@ -6,14 +6,18 @@ Python keyword (``kasvu.cli`` maps the name).
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from tqdm import tqdm
 
-from kasvu.bank.loader import LoadSummary, load, read_ahead
+from kasvu.bank.loader import LoadSummary
+from kasvu.bank.pipeline import store_all
 from kasvu.importers import IMPORTERS, import_file
 from kasvu.importers.base import ImportFailed, IndicatorMeta, ParsedBatch, empty_observations
 from kasvu.importers.sotkanet import read_metadata_file
@@ -52,6 +56,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--refresh", action="store_true", help="Sotkanet API: ignore cached responses.")
         parser.add_argument("--user", default="", help="Recorded as who imported (default: empty).")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            metavar="N",
+            help="PostgreSQL: store N files at once, each its own transaction; files that write the same "
+            "indicator still wait for each other (default: 1; SQLite: always 1).",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
@@ -78,11 +90,7 @@ class Command(BaseCommand):
                     raise CommandError(f"Give the file(s) to import: kasvu import {opts['kind']} FILE ...")
                 metas = read_metadata_file(Path(opts["metadata"])) if opts["metadata"] else None
                 batches = (self._read_file(Path(f), opts, metas) for f in opts["files"])
-            for batch in read_ahead(batches):
-                summary = self._store(batch, opts)
-                self.stdout.write(f"{batch.source_url or batch.source_file}: {summary}")
-                for note in summary.notes:
-                    self.stdout.write(f"  note: {note}")
+            self._store_all(batches, opts)
         except ImportFailed as exc:
             raise CommandError(f"{exc}\nNothing was stored from this file.") from exc
 
@@ -110,11 +118,40 @@ class Command(BaseCommand):
         finally:
             client.close()
 
-    def _store(self, batch: ParsedBatch, opts: dict[str, Any]) -> LoadSummary:
-        total = batch.observations.height
-        with tqdm(total=total, unit=" rows", disable=None, leave=False, desc="storing") as bar:
+    def _store_all(self, batches: Iterable[ParsedBatch], opts: dict[str, Any]) -> None:
+        """Store each batch, printing its summary once it is committed (with a progress bar on a terminal)."""
+        jobs = opts["jobs"]
+        if jobs < 1:
+            raise CommandError(f"--jobs {jobs}: give 1 or more.")
+        if jobs > 1 and connection.vendor != "postgresql":
+            raise CommandError("--jobs above 1 needs PostgreSQL: SQLite has one writer at a time.")
+        bars: dict[int, tqdm[Any]] = {}
+        printing = threading.Lock()
 
-            def progress(done: int, of: int) -> None:
-                bar.update(done - bar.n)
+        def progress(batch: ParsedBatch) -> Callable[[int, int], None]:
+            bar = tqdm(
+                total=batch.observations.height, unit=" rows", disable=None, leave=False, desc="storing"
+            )
+            bars[id(batch)] = bar
+            return lambda done, of: bar.update(done - bar.n)
 
-            return load(batch, kind=opts["kind"], user=opts["user"], progress=progress)
+        def stored(batch: ParsedBatch, summary: LoadSummary) -> None:
+            if bar := bars.pop(id(batch), None):
+                bar.close()
+            with printing:
+                self.stdout.write(f"{batch.source_url or batch.source_file}: {summary}")
+                for note in summary.notes:
+                    self.stdout.write(f"  note: {note}")
+
+        try:
+            store_all(
+                batches,
+                kind=opts["kind"],
+                user=opts["user"],
+                jobs=jobs,
+                stored=stored,
+                progress=progress if jobs == 1 else None,
+            )
+        finally:
+            for bar in bars.values():
+                bar.close()
