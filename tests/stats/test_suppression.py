@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from scipy.linalg import null_space
 
 from kasvu.stats import additive_constraints, derivable_cells, suppress
+from kasvu.stats.suppression import partitions
 
 SEXES = ("total", "male", "female")
 
@@ -211,3 +212,202 @@ def test_years_are_protected_as_if_alone(
     out = suppress(together, additive_constraints(together, links))
     expected = [suppress(c, additive_constraints(c, hs))["suppressed"] for c, hs in alone]
     assert out["suppressed"].to_list() == pl.concat(expected).to_list()
+
+
+# --- Groups with several kinds of members (the country lists municipalities, regions, counties, sub-regions)
+
+KIND = {"a": "municipality", "b": "municipality", "c": "municipality", "d": "municipality"}
+
+
+def kinded(links: list[tuple[str, str]], kinds: dict[str, str]) -> pl.DataFrame:
+    """A memberships frame like kasvu.bank.disclosure.memberships_frame (with the member's kind)."""
+    return pl.DataFrame(links, schema=["group_id", "member_id"], orient="row").with_columns(
+        pl.col("member_id").replace_strict(kinds).alias("member_kind")
+    )
+
+
+def determined_by_true_relations(
+    cells: pl.DataFrame, munis_of: dict[str, list[str]], sexes: bool, hidden: np.ndarray
+) -> set[str]:
+    """Cells (area/sex) fixed by the true relations, independently of additive_constraints: every group
+    equals the sum of its municipalities (which implies country = Σ regions = Σ counties, and every other
+    true relation among the areas) and total = male + female. x_H = x0 + N·t, so cell j is fixed iff row
+    j of the null-space basis N is zero."""
+    keys = [f"{a}/{s}" for a, s in cells.select("area_id", "sex").iter_rows()]
+    index = {k: i for i, k in enumerate(keys)}
+    rows = []
+    for sex in SEXES if sexes else ("total",):
+        for group, munis in munis_of.items():
+            row = np.zeros(cells.height)
+            row[index[f"{group}/{sex}"]] += 1
+            for m in munis:
+                row[index[f"{m}/{sex}"]] -= 1
+            rows.append(row)
+    if sexes:
+        for area in set(cells["area_id"].to_list()):
+            row = np.zeros(cells.height)
+            row[index[f"{area}/total"]] = 1
+            row[index[f"{area}/male"]] = row[index[f"{area}/female"]] = -1
+            rows.append(row)
+    cols = np.flatnonzero(hidden)
+    if cols.size == 0:
+        return set()
+    basis = null_space(np.array(rows)[:, cols])
+    if basis.size == 0:
+        return {keys[c] for c in cols}
+    return {keys[c] for c, row in zip(cols, basis, strict=True) if np.linalg.norm(row) < 1e-9}
+
+
+def test_country_adds_up_per_kind_of_member_not_over_all_members() -> None:
+    # The leak that the sum over all members of the country missed: Finland lists its municipalities,
+    # regions, counties and sub-regions as members, and a municipality that moved region left its
+    # sub-region, so the sub-regions do not cover the country. With FI = Σ municipalities + Σ regions +
+    # Σ counties + Σ sub-regions, the audit called R2 = 8 safe, although FI − R1 = 69 − 61 = 8.
+    counts = {"a": 3, "b": 58, "c": 1, "d": 7}
+    munis_of = {
+        "R1": ["a", "b"],
+        "R2": ["c", "d"],
+        "K1": ["a", "b"],
+        "K2": ["c", "d"],
+        "S1": ["a"],  # b, c and d moved out of their sub-regions
+        "FI": ["a", "b", "c", "d"],
+    }
+    kinds = KIND | {"R1": "region", "R2": "region", "K1": "county", "K2": "county", "S1": "subregion"}
+    links = [(g, m) for g in ("R1", "R2", "K1", "K2", "S1") for m in munis_of[g]]
+    links += [("FI", m) for m in (*counts, "R1", "R2", "K1", "K2", "S1")]
+    full = counts | {g: sum(counts[m] for m in ms) for g, ms in munis_of.items()}
+    cells = pl.DataFrame(
+        {
+            "indicator": "x",
+            "area_id": list(full),
+            "year": 2024,
+            "sex": "total",
+            "numerator": [float(v) for v in full.values()],
+            "denominator": 1000.0,
+            "value": 0.0,
+        }
+    )
+    one_sum = pl.DataFrame(links, schema=["group_id", "member_id"], orient="row")  # the old constraint
+    old = suppress(cells, additive_constraints(cells, [one_sum], sex_total=None))["suppressed"].to_numpy()
+    assert determined_by_true_relations(cells, munis_of, False, old) == {"R2/total", "K2/total"}
+    constraints = additive_constraints(cells, [kinded(links, kinds)], sex_total=None)
+    new = suppress(cells, constraints)["suppressed"].to_numpy()
+    assert not determined_by_true_relations(cells, munis_of, False, new)
+    assert derivable_cells(cells.height, constraints, new).size == 0
+    # FI = Σ municipalities = Σ regions = Σ counties, and no sum over the sub-regions, which leave a gap
+    sums = partitions(kinded(links, kinds), pl.Series("year", [2024]))
+    fi = sums.filter(pl.col("group_id") == "FI").group_by("sum").agg(pl.col("member_id").sort())
+    assert dict(fi.sort("sum").iter_rows()) == {
+        "county": ["K1", "K2"],
+        "municipality": ["a", "b", "c", "d"],
+        "region": ["R1", "R2"],
+    }
+
+
+def test_a_kind_counts_only_in_the_years_it_covers_the_group() -> None:
+    # Counties exist from 2023; the municipality c merged into d at the end of 2022.
+    kinds = KIND | {"R1": "region", "K1": "county"}
+    frame = pl.DataFrame(
+        [
+            ("FI", "a", None, None),
+            ("FI", "c", None, 2022),
+            ("FI", "d", None, None),
+            ("FI", "R1", None, None),
+            ("FI", "K1", 2023, None),
+            ("R1", "a", None, None),
+            ("R1", "c", None, 2022),
+            ("R1", "d", None, None),
+            ("K1", "a", 2023, None),
+            ("K1", "d", 2023, None),
+        ],
+        schema=["group_id", "member_id", "valid_from", "valid_to"],
+        orient="row",
+    ).with_columns(pl.col("member_id").replace_strict(kinds).alias("member_kind"))
+    sums = partitions(frame, pl.Series("year", [2022, 2023]))
+    fi = sums.filter(pl.col("group_id") == "FI").group_by("year", "sum").agg(pl.col("member_id").sort())
+    assert sorted(fi.iter_rows()) == [
+        (2022, "municipality", ["a", "c", "d"]),
+        (2022, "region", ["R1"]),
+        (2023, "county", ["K1"]),
+        (2023, "municipality", ["a", "d"]),
+        (2023, "region", ["R1"]),
+    ]
+
+
+def test_a_group_no_kind_covers_is_the_sum_of_its_municipalities() -> None:
+    # A user group of one region and a municipality of another; and a municipality with districts.
+    kinds = KIND | {"R1": "region", "a1": "district", "a2": "district"}
+    links = [("R1", "a"), ("R1", "b"), ("G", "R1"), ("G", "c"), ("a", "a1"), ("a", "a2")]
+    sums = partitions(kinded(links, kinds), pl.Series("year", [2024]))
+    got = sums.group_by("group_id", "sum").agg(pl.col("member_id").sort()).sort("group_id")
+    assert got.rows() == [
+        ("G", "municipality*", ["a", "b", "c"]),
+        ("R1", "municipality", ["a", "b"]),
+        ("a", "district", ["a1", "a2"]),
+    ]
+
+
+@st.composite
+def countries(draw: st.DrawFn) -> tuple[dict[str, tuple[int, int]], dict[str, list[str]], dict[str, str]]:
+    """Municipalities, two kinds of partition of the country (regions, counties: either may refine the
+    other or cut across it), optionally sub-regions with a gap and a user group; all groups add up."""
+    k = draw(st.integers(2, 6))
+    munis = [f"m{i}" for i in range(k)]
+    small = st.integers(0, 12) | st.integers(0, 200)
+    counts = {m: (draw(small), draw(small)) for m in munis}
+    munis_of: dict[str, list[str]] = {}
+    kinds = {m: "municipality" for m in munis}
+    for kind, prefix in (("region", "R"), ("county", "K")):
+        labels = draw(st.lists(st.integers(0, 2), min_size=k, max_size=k))
+        for label in sorted(set(labels)):
+            munis_of[f"{prefix}{label}"] = [m for m, lab in zip(munis, labels, strict=True) if lab == label]
+            kinds[f"{prefix}{label}"] = kind
+    if draw(st.booleans()):
+        inside = draw(st.lists(st.sampled_from(munis), min_size=1, max_size=k, unique=True))
+        munis_of["S0"], kinds["S0"] = sorted(inside), "subregion"
+    if draw(st.booleans()):
+        members = draw(st.lists(st.sampled_from(munis), min_size=1, max_size=k, unique=True))
+        munis_of["G"], kinds["G"] = sorted(members), "group"
+    munis_of["FI"] = munis
+    return counts, munis_of, kinds
+
+
+@settings(max_examples=150, deadline=None)
+@given(countries())
+@example(
+    (
+        {"m0": (1, 2), "m1": (30, 28), "m2": (0, 1), "m3": (3, 4)},
+        {
+            "R0": ["m0", "m1"],
+            "R1": ["m2", "m3"],
+            "K0": ["m0", "m1"],
+            "K1": ["m2", "m3"],
+            "S0": ["m0"],
+            "FI": ["m0", "m1", "m2", "m3"],
+        },
+        {
+            "m0": "municipality",
+            "m1": "municipality",
+            "m2": "municipality",
+            "m3": "municipality",
+            "R0": "region",
+            "R1": "region",
+            "K0": "county",
+            "K1": "county",
+            "S0": "subregion",
+        },
+    )
+)  # the country example above, with boys and girls
+def test_no_suppressed_cell_is_derivable_under_the_true_relations(
+    case: tuple[dict[str, tuple[int, int]], dict[str, list[str]], dict[str, str]],
+) -> None:
+    counts, munis_of, kinds = case
+    groups = {g: ms for g, ms in munis_of.items() if g != "FI"}
+    cells = table(counts, munis_of)
+    links = [(g, m) for g, ms in groups.items() for m in ms]
+    links += [("FI", m) for m in kinds]  # the country lists every kind of area as a member
+    out = suppress(cells, additive_constraints(cells, [kinded(links, kinds)]))
+    hidden = out["suppressed"].to_numpy()
+    small = (cells["numerator"] > 0) & (cells["numerator"] < 5)
+    assert hidden[small.to_numpy()].all()
+    assert not determined_by_true_relations(cells, munis_of, True, hidden)

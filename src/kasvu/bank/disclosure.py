@@ -40,10 +40,20 @@ PRIMARY, SECONDARY = 1, 2
 
 
 def memberships_frame() -> pl.DataFrame:
-    rows = list(Membership.objects.values_list("group_id", "member_id", "valid_from", "valid_to"))
+    """Every membership with the member's kind: a group adds up once per kind of member that covers it
+    (the country = Σ municipalities = Σ regions = Σ counties), see :func:`kasvu.stats.suppression.partitions`."""
+    rows = list(
+        Membership.objects.values_list("group_id", "member_id", "valid_from", "valid_to", "member__kind")
+    )
     return pl.DataFrame(
         rows,
-        schema={"group_id": pl.Int64, "member_id": pl.Int64, "valid_from": pl.Int64, "valid_to": pl.Int64},
+        schema={
+            "group_id": pl.Int64,
+            "member_id": pl.Int64,
+            "valid_from": pl.Int64,
+            "valid_to": pl.Int64,
+            "member_kind": pl.String,
+        },
         orient="row",
     )
 

@@ -6,9 +6,10 @@ default: it says that nobody in the area has the attribute, which concerns no id
 hiding zeros would blank much of every small-area table (``suppress_zero=True`` hides them too).
 
 Secondary suppression. Published tables add up: a region is the sum of its municipalities, a user group
-the sum of its members, the total the sum of boys and girls. If only one cell of such a sum is hidden, it
-is the published total minus the published parts. Cells and sums are kept as linear constraints
-(total − Σ parts = 0), and
+the sum of its members, the total the sum of boys and girls. A group adds up once per kind of member
+that partitions it (the country = Σ municipalities = Σ regions = Σ counties), never over all its members
+at once (:func:`partitions`). If only one cell of such a sum is hidden, it is the published total minus
+the published parts. Cells and sums are kept as linear constraints (total − Σ parts = 0), and
 
 1. while some constraint has exactly one hidden cell, the smallest other cell of that constraint is hidden
    too (hiding the smallest loses the least information);
@@ -59,19 +60,16 @@ def additive_constraints(
     """Linear constraints (constraint, cell, coef) among rows of ``cells`` (cell = row position).
 
     ``cells`` has indicator, area_id, year, sex. Each hierarchy is a memberships frame (group_id,
-    member_id, optional valid_from / valid_to years): within every indicator, year and sex the group's
-    cell equals the sum of its valid members' cells. With ``sex_total`` the total equals the sum of the
-    ``sex_parts``. Members without a cell are left out of the sum, which treats them as known to an
-    attacker: conservative, it can only cause more suppression.
+    member_id, optional valid_from / valid_to years, optional member_kind): within every indicator, year
+    and sex, :func:`partitions` says which sums of members equal the group, one constraint each. With
+    ``sex_total`` the total equals the sum of the ``sex_parts``. Members without a cell are left out of
+    the sum, which treats them as known to an attacker: conservative, it can only cause more suppression.
     """
     idx = cells.select("indicator", "area_id", "year", "sex").with_row_index("cell")
     idx = idx.with_columns(pl.col("cell").cast(pl.Int64))
     pieces: list[pl.DataFrame] = []
     for h, hierarchy in enumerate(hierarchies):
-        for col in ("valid_from", "valid_to"):
-            if col not in hierarchy.columns:
-                hierarchy = hierarchy.with_columns(pl.lit(None, dtype=pl.Int64).alias(col))
-        members = members_by_year(hierarchy, idx["year"])
+        members = partitions(hierarchy, idx["year"])
         totals = idx.join(members, left_on=["area_id", "year"], right_on=["group_id", "year"])
         parts = totals.join(
             idx,
@@ -83,6 +81,7 @@ def additive_constraints(
         key = pl.concat_str(
             pl.lit(f"h{h}"),
             "area_id",
+            "sum",
             "indicator",
             pl.col("year").cast(pl.String),
             "sex",
@@ -108,6 +107,80 @@ def additive_constraints(
     out = pl.concat(pieces).with_columns(pl.col("coef").cast(pl.Int64))
     out = out.filter(pl.col("cell").n_unique().over("key") > 1)  # a group that only contains itself
     return out.select(pl.col("key").rank("dense").cast(pl.Int64).alias("constraint") - 1, "cell", "coef")
+
+
+MUNICIPALITY = "municipality"
+
+
+def partitions(memberships: pl.DataFrame, years: pl.Series) -> pl.DataFrame:
+    """(group_id, sum, member_id, year): the sums of members that equal their group in each year.
+
+    A group's members may be of several kinds: Finland lists its municipalities, regions, counties and
+    sub-regions, each kind on its own adding up to the country, so the true relations are country =
+    Σ municipalities = Σ regions = Σ counties, never the sum over all members. With a ``member_kind``
+    column, each (group, year) yields
+
+    1. one sum per member kind whose members of that year partition the group, i.e. contain each of the
+       group's municipalities (those reached through any of its members, nested) exactly once: a kind
+       with a gap or an overlap (sub-regions that a municipality left when it moved region, counties
+       before 2023) gives no sum, since its sum is not the group's value;
+    2. if no kind does, the sum of the group's municipalities themselves (a user group of a region and
+       some municipalities);
+    3. for a group with no municipalities below it (a municipality with districts as members), one sum
+       per member kind, as without kinds: if the members do not cover the group, treating the sum as an
+       equation assumes the attacker knows the rest, which can only hide more.
+
+    Without ``member_kind`` all members are one kind (rule 3: the sum of all valid members). Sums are
+    named ``sum`` (the kind, or ``municipality*`` for rule 2). Every group with municipalities thus has
+    equations spanning group = Σ its municipalities, from which every true relation among the areas
+    follows; the audit needs them all, and no false one.
+    """
+    for col in ("valid_from", "valid_to"):
+        if col not in memberships.columns:
+            memberships = memberships.with_columns(pl.lit(None, dtype=pl.Int64).alias(col))
+    if "member_kind" not in memberships.columns:
+        memberships = memberships.with_columns(pl.lit("member").alias("member_kind"))
+    kinds = memberships.select("member_id", "member_kind").unique("member_id", keep="first")
+    links = members_by_year(memberships, years).join(kinds, on="member_id")
+    is_muni = pl.col("member_kind") == MUNICIPALITY
+    # (area_id, year, leaf): the municipalities below each group, nested, and each municipality itself
+    below = links.filter(is_muni).select(
+        pl.col("group_id").alias("area_id"), "year", pl.col("member_id").alias("leaf")
+    )
+    while True:
+        step = links.join(below, left_on=["member_id", "year"], right_on=["area_id", "year"]).select(
+            pl.col("group_id").alias("area_id"), "year", "leaf"
+        )
+        grown = pl.concat([below, step]).unique()
+        if grown.height == below.height:
+            break
+        below = grown
+    itself = links.filter(is_muni).select(
+        pl.col("member_id").alias("area_id"), "year", pl.col("member_id").alias("leaf")
+    )
+    leaves = pl.concat([below, itself]).unique()
+    size = below.group_by("area_id", "year").agg(pl.len().alias("size"))
+    per_kind = (
+        links.join(leaves, left_on=["member_id", "year"], right_on=["area_id", "year"])
+        .group_by("group_id", "member_kind", "year")
+        .agg(pl.len().alias("count"), pl.col("leaf").n_unique().alias("distinct"))
+        .join(size, left_on=["group_id", "year"], right_on=["area_id", "year"])
+        .filter((pl.col("count") == pl.col("size")) & (pl.col("distinct") == pl.col("size")))
+        .select("group_id", "member_kind", "year")
+    )
+    by_kind = links.join(per_kind, on=["group_id", "member_kind", "year"])
+    no_partition = size.rename({"area_id": "group_id"}).join(per_kind, on=["group_id", "year"], how="anti")
+    own = no_partition.join(below, left_on=["group_id", "year"], right_on=["area_id", "year"]).select(
+        "group_id", pl.lit(f"{MUNICIPALITY}*").alias("sum"), pl.col("leaf").alias("member_id"), "year"
+    )
+    rest = links.join(size, left_on=["group_id", "year"], right_on=["area_id", "year"], how="anti")
+    return pl.concat(
+        [
+            by_kind.select("group_id", pl.col("member_kind").alias("sum"), "member_id", "year"),
+            own,
+            rest.select("group_id", pl.col("member_kind").alias("sum"), "member_id", "year"),
+        ]
+    ).unique()
 
 
 def _entries(constraints: pl.DataFrame) -> tuple[IntArray, IntArray, IntArray]:
