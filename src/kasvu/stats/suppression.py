@@ -39,6 +39,7 @@ import numpy.typing as npt
 import polars as pl
 from scipy import sparse
 from scipy.sparse import csgraph
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # no stubs, no py.typed
 
 from kasvu.stats.groups import members_by_year
 
@@ -347,14 +348,18 @@ def protect(
     start = np.asarray(primary, dtype=bool) | unknown
     con, cell, coef = _entries(constraints)
     hidden = start.copy()
-    for cells, entries in _blocks(size.size, con, cell):
-        if not start[cells].any():
-            continue
-        local = np.searchsorted(cells, cell[entries])
-        _, local_con = np.unique(con[entries], return_inverse=True)
-        hidden[cells] = _protect_block(
-            local_con, local, coef[entries], start[cells], unknown[cells], size[cells], cells
-        )
+    # One BLAS thread: the audit runs many SVDs of small matrices (a few hundred rows), for which
+    # OpenBLAS's threads cost more than they save; on a shared 2-CPU machine under load the audit was
+    # 5-40x slower with them (benchmarks/RESULTS.md, "Disclosure control at national scale").
+    with threadpool_limits(1, user_api="blas"):
+        for cells, entries in _blocks(size.size, con, cell):
+            if not start[cells].any():
+                continue
+            local = np.searchsorted(cells, cell[entries])
+            _, local_con = np.unique(con[entries], return_inverse=True)
+            hidden[cells] = _protect_block(
+                local_con, local, coef[entries], start[cells], unknown[cells], size[cells], cells
+            )
     return hidden, hidden & ~start
 
 
