@@ -191,6 +191,22 @@ def measure(folder: Path, database_url: str | None, disclosure_files: int, jobs:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def machine_reference(rows: int = 300_000) -> float:
+    """Rows/s of plain ``executemany`` into an unindexed in-memory SQLite table: how fast this machine is now.
+
+    The machines this runs on are shared virtual machines whose speed changes by up to a factor of two
+    from hour to hour; the ratio of kasvu's rate to this one is comparable across runs.
+    """
+    import sqlite3
+
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (a INTEGER, b INTEGER, c INTEGER, d REAL, e REAL, f INTEGER)")
+    data = [(i, i % 351, 1995 + i % 30, i * 0.5, float(i % 5000), 16) for i in range(rows)]
+    t = time.perf_counter()
+    db.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", data)
+    return rows / (time.perf_counter() - t)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -233,6 +249,8 @@ def main() -> None:
             print(
                 f"generated {n:,} observations in {args.indicators} files in {time.perf_counter() - t:.0f} s"
             )
+        reference = max(machine_reference() for _ in range(3))
+        print(f"machine reference: plain sqlite3 executemany into memory {reference:,.0f} rows/s")
         runs = [("sqlite", None, 1)] + [("postgresql", PG_URL, jobs) for jobs in args.jobs]
         for name, url, jobs in runs:
             if args.only and args.only != name:
@@ -245,7 +263,7 @@ def main() -> None:
                 f"(targets: >= 300,000 obs/s: {'met' if rate >= 300_000 else 'NOT met'}; "
                 f"< 1 GiB: {'met' if r['peak_bytes'] < 2**30 else 'NOT met'}); then disclosure control "
                 f"{r['disclosure_seconds'] / max(r['disclosure_files'], 1):.1f} s per indicator "
-                f"({r['disclosure_files']} timed)"
+                f"({r['disclosure_files']} timed); {rate / reference:.2f} x the machine reference"
             )
     finally:
         if not args.keep:
