@@ -169,6 +169,9 @@ def run(data_dir: Path, database_url: str | None, n: int, profile: bool) -> None
             "primary": cells.filter(suppressed=disclosure.PRIMARY).count(),
             "secondary": cells.filter(suppressed=disclosure.SECONDARY).count(),
             "groups": GroupSuppression.objects.filter(indicator_id__in=ids).count(),
+            # the years with wellbeing services counties, where the country has three kinds of members
+            "cells_2023": cells.filter(year__gte=2023).count(),
+            "hidden_2023": cells.filter(year__gte=2023).exclude(suppressed=0).count(),
         }
         if profile:
             prof = cProfile.Profile()
@@ -201,7 +204,9 @@ def main() -> None:
     if args.child:
         run(Path(args.data_dir), args.database_url or None, args.indicators, args.profile)
         return
-    print(f"load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"load average {os.getloadavg()[0]:.2f}, OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', '')}"
+    )
     for name, url in (("sqlite", None), ("postgresql", PG_URL)):
         if args.only and args.only != name:
             continue
@@ -213,7 +218,8 @@ def main() -> None:
                 f"{name:<11} {flavour:<9} {len(s)} × {r['cells'] // len(s):,} cells: median {statistics.median(s):.2f} s, "
                 f"max {max(s):.2f} s per indicator; hidden {hidden:.1%} (primary {r['primary'] / r['cells']:.1%}, "
                 f"secondary {r['secondary'] / r['cells']:.1%}), {r['groups'] / len(s):,.0f} group values "
-                f"withheld per indicator (target < 1 s: {ok})"
+                f"withheld per indicator; 2023–2024 hidden {r['hidden_2023'] / r['cells_2023']:.1%} "
+                f"(target < 1 s: {ok})"
             )
             if "profile" in r:
                 print(r["profile"])

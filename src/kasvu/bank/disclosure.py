@@ -9,7 +9,9 @@ what it marks.
 1. Stored cells: primary suppression below the indicator's threshold, then
    secondary suppression (``kasvu.stats.suppression``) along the sex
    breakdown (total = boys + girls) and along every hierarchy whose group
-   value is itself stored (e.g. THL's own regional values with numerators).
+   value is itself stored (e.g. THL's own regional values with numerators),
+   once per kind of member that covers the group: country = Σ municipalities
+   = Σ regions = Σ counties, never the sum over all the country's members.
 2. Group values that kasvu computes from members (a region, county or user
    group without a stored value) are withheld whenever a member's cell in
    that year and breakdown is hidden. Subtracting published members from a
