@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bank', '0005_observation_id_cache'),
+        ("bank", "0005_observation_id_cache"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='observationrevision',
-            name='observation',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='bank.observation'),
+            model_name="observationrevision",
+            name="observation",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="revisions",
+                to="bank.observation",
+            ),
         ),
     ]
