@@ -167,50 +167,57 @@ def upsert_indicators(metas: list[IndicatorMeta], summary: LoadSummary | None = 
 # Resolving codes
 
 
-def _area_lookup(batch: ParsedBatch) -> tuple[dict[str, int], bool]:
-    """Map the batch's area codes to area ids. Returns (lookup, skip_unknown).
+class Lookups:
+    """The areas and breakdowns of the bank, read once: what :func:`prepare` needs from the database.
 
-    Sotkanet responses carry every region of every category (AVI, ERVA, NUTS,
-    …); kasvu keeps only some, so unknown Sotkanet ids are skipped and
-    reported. For every other scheme an unknown code is an error.
+    An import of many files reads them once, and :func:`prepare` can then run in
+    another thread than the one that stores (see :mod:`kasvu.bank.pipeline`).
     """
-    if batch.area_scheme == "sotkanet":
-        return {
-            str(sid): aid
-            for aid, sid in Area.objects.filter(sotkanet_id__isnull=False).values_list("id", "sotkanet_id")
-        }, True
-    areas = list(Area.objects.values_list("id", "kind", "code"))
-    lookup: dict[str, int] = {}
-    if batch.area_scheme == "statfin":
-        prefixes = {"KU": "municipality", "MK": "region", "HV": "county", "SK": "subregion"}
-        for aid, kind, code in areas:
-            for prefix, k in prefixes.items():
-                if kind == k:
-                    lookup[prefix + code] = aid
-            if kind == "country":
-                lookup["SSS"] = aid
+
+    def __init__(self) -> None:
+        self.areas = list(Area.objects.values_list("id", "kind", "code", "sotkanet_id"))
+        self.breakdowns: dict[str, int] = dict(Breakdown.objects.values_list("key", "id"))
+
+    def area_codes(self, batch: ParsedBatch) -> tuple[dict[str, int], bool]:
+        """Map the batch's area codes to area ids. Returns (lookup, skip_unknown).
+
+        Sotkanet responses carry every region of every category (AVI, ERVA,
+        NUTS, …); kasvu keeps only some, so unknown Sotkanet ids are skipped and
+        reported. For every other scheme an unknown code is an error.
+        """
+        if batch.area_scheme == "sotkanet":
+            return {str(sid): aid for aid, _, _, sid in self.areas if sid is not None}, True
+        lookup: dict[str, int] = {}
+        if batch.area_scheme == "statfin":
+            prefixes = {"KU": "municipality", "MK": "region", "HV": "county", "SK": "subregion"}
+            for aid, kind, code, _ in self.areas:
+                for prefix, k in prefixes.items():
+                    if kind == k:
+                        lookup[prefix + code] = aid
+                if kind == "country":
+                    lookup["SSS"] = aid
+            return lookup, False
+        if batch.area_kind:
+            return {code: aid for aid, kind, code, _ in self.areas if kind == batch.area_kind}, False
+        # Codes with their kind ("region:01") always work; a bare code means a municipality
+        # (3 digits), the country (FI/SSS), or any kind whose codes are unique.
+        kinds_by_code: dict[str, list[tuple[str, int]]] = {}
+        for aid, kind, code, _ in self.areas:
+            lookup[f"{kind}:{code}"] = aid
+            kinds_by_code.setdefault(code, []).append((kind, aid))
+        for code, entries in kinds_by_code.items():
+            munis = [aid for kind, aid in entries if kind == "municipality"]
+            if munis:
+                lookup[code] = munis[0]
+            elif len(entries) == 1:
+                lookup[code] = entries[0][1]
+            if any(kind == "country" for kind, _ in entries):
+                lookup["SSS"] = next(aid for kind, aid in entries if kind == "country")
         return lookup, False
-    if batch.area_kind:
-        return {code: aid for aid, kind, code in areas if kind == batch.area_kind}, False
-    # Codes with their kind ("region:01") always work; a bare code means a municipality
-    # (3 digits), the country (FI/SSS), or any kind whose codes are unique.
-    kinds_by_code: dict[str, list[tuple[str, int]]] = {}
-    for aid, kind, code in areas:
-        lookup[f"{kind}:{code}"] = aid
-        kinds_by_code.setdefault(code, []).append((kind, aid))
-    for code, entries in kinds_by_code.items():
-        munis = [aid for kind, aid in entries if kind == "municipality"]
-        if munis:
-            lookup[code] = munis[0]
-        elif len(entries) == 1:
-            lookup[code] = entries[0][1]
-        if any(kind == "country" for kind, _ in entries):
-            lookup["SSS"] = next(aid for kind, aid in entries if kind == "country")
-    return lookup, False
 
 
 def _breakdown_ids(keys: list[str]) -> dict[str, int]:
-    ids = dict(Breakdown.objects.values_list("key", "id"))
+    ids = dict(Breakdown.objects.filter(key__in=keys).values_list("key", "id"))
     for key in keys:
         if key not in ids:
             parts = dict(p.split("=", 1) for p in key.split(";") if "=" in p) if "=" in key else {"sex": key}
@@ -227,54 +234,43 @@ def _breakdown_ids(keys: list[str]) -> dict[str, int]:
     return ids
 
 
-def resolve(batch: ParsedBatch, indicator_ids: dict[str, int]) -> tuple[pl.DataFrame, int, list[str]]:
-    """Turn codes into ids and check every row. Raises ImportFailed naming the row."""
+@dataclass(frozen=True)
+class Prepared:
+    """A batch with every row checked and areas turned into ids; :func:`resolve` adds the indicators' ids."""
+
+    frame: pl.DataFrame
+    skipped: int
+    notes: list[str]
+
+
+def prepare(batch: ParsedBatch, lookups: Lookups) -> Prepared:
+    """Check every row and map area codes and known breakdowns to ids. Raises ImportFailed naming the row.
+
+    Needs no database connection (only ``lookups``), so a pipeline can prepare
+    the next batch while the current one is stored.
+    """
     obs = batch.observations
     file = batch.source_file
-    unknown_ind = sorted(set(obs["indicator"].unique().to_list()) - set(indicator_ids))
-    if unknown_ind:
-        known = dict(Indicator.objects.filter(key__in=unknown_ind).values_list("key", "id"))
-        indicator_ids = {**indicator_ids, **known}
-        missing = [k for k in unknown_ind if k not in known]
-        if missing:
-            row = obs.filter(pl.col("indicator") == missing[0])["row"][0]
-            raise ImportFailed(
-                f"indicator {missing[0]!r} is not in the bank and the file has no metadata for it. "
-                "Import its metadata first (e.g. `kasvu import sotkanet --metadata ID`) or add it to the "
-                "indicators sheet.",
-                file=file,
-                row=int(row),
-                field="indicator",
-            )
     bad_sex = obs.filter(~pl.col("sex").is_in(["total", "male", "female"]))
     if bad_sex.height:
         r = bad_sex.row(0, named=True)
         raise ImportFailed(
             f"sex {r['sex']!r} is not one of total, male, female.", file=file, row=r["row"], field="sex"
         )
-    lookup, skip_unknown = _area_lookup(batch)
+    lookup, skip_unknown = lookups.area_codes(batch)
     area_map = pl.DataFrame(
         {"area_code": list(lookup), "area_id": list(lookup.values())},
         schema={"area_code": pl.String, "area_id": pl.Int64},
-    )
-    ind_map = pl.DataFrame(
-        {"indicator": list(indicator_ids), "indicator_id": list(indicator_ids.values())},
-        schema={"indicator": pl.String, "indicator_id": pl.Int64},
     )
     if "breakdown" in obs.columns:
         obs = obs.with_columns(pl.coalesce(pl.col("breakdown"), pl.col("sex")).alias("breakdown"))
     else:
         obs = obs.with_columns(pl.col("sex").alias("breakdown"))
-    bd_ids = _breakdown_ids(obs["breakdown"].unique().to_list())
     bd_map = pl.DataFrame(
-        {"breakdown": list(bd_ids), "breakdown_id": list(bd_ids.values())},
+        {"breakdown": list(lookups.breakdowns), "breakdown_id": list(lookups.breakdowns.values())},
         schema={"breakdown": pl.String, "breakdown_id": pl.Int64},
     )
-    frame = (
-        obs.join(area_map, on="area_code", how="left")
-        .join(ind_map, on="indicator", how="left")
-        .join(bd_map, on="breakdown", how="left")
-    )
+    frame = obs.join(area_map, on="area_code", how="left").join(bd_map, on="breakdown", how="left")
     notes: list[str] = []
     unknown = frame.filter(pl.col("area_id").is_null())
     skipped = 0
@@ -300,15 +296,12 @@ def resolve(batch: ParsedBatch, indicator_ids: dict[str, int]) -> tuple[pl.DataF
             frame = frame.with_columns(pl.lit(None, dtype=typ).alias(col))
     _check_ranges(frame, file)
     frame = frame.with_columns(pl.col("flags").fill_null(0))
-    dup = frame.filter(pl.struct(KEY).is_duplicated())
+    # Indicator and breakdown keys map one to one to their ids: duplicates by key are duplicates by id.
+    same_cell = ["indicator", "area_id", "year", "breakdown"]
+    dup = frame.filter(pl.struct(same_cell).is_duplicated())
     if dup.height:
         first = dup.row(0, named=True)
-        same = dup.filter(
-            (pl.col("indicator_id") == first["indicator_id"])
-            & (pl.col("area_id") == first["area_id"])
-            & (pl.col("year") == first["year"])
-            & (pl.col("breakdown_id") == first["breakdown_id"])
-        )["row"].to_list()
+        same = dup.filter(pl.all_horizontal(pl.col(c) == first[c] for c in same_cell))["row"].to_list()
         raise ImportFailed(
             f"rows {', '.join(map(str, same))} are duplicates: the same indicator {first['indicator']!r}, area "
             f"{first['area_code']!r}, year {first['year']} and breakdown {first['breakdown']!r}. "
@@ -317,11 +310,55 @@ def resolve(batch: ParsedBatch, indicator_ids: dict[str, int]) -> tuple[pl.DataF
             row=same[0],
             field="area_code/year/sex",
         )
+    return Prepared(frame, skipped, notes)
+
+
+def resolve(
+    batch: ParsedBatch, indicator_ids: dict[str, int], prepared: Prepared | None = None
+) -> tuple[pl.DataFrame, int, list[str]]:
+    """Turn codes into ids and check every row. Raises ImportFailed naming the row.
+
+    ``prepared`` is :func:`prepare`'s result when a pipeline made it already.
+    """
+    obs = batch.observations
+    file = batch.source_file
+    unknown_ind = sorted(set(obs["indicator"].unique().to_list()) - set(indicator_ids))
+    if unknown_ind:
+        known = dict(Indicator.objects.filter(key__in=unknown_ind).values_list("key", "id"))
+        indicator_ids = {**indicator_ids, **known}
+        missing = [k for k in unknown_ind if k not in known]
+        if missing:
+            row = obs.filter(pl.col("indicator") == missing[0])["row"][0]
+            raise ImportFailed(
+                f"indicator {missing[0]!r} is not in the bank and the file has no metadata for it. "
+                "Import its metadata first (e.g. `kasvu import sotkanet --metadata ID`) or add it to the "
+                "indicators sheet.",
+                file=file,
+                row=int(row),
+                field="indicator",
+            )
+    if prepared is None:
+        prepared = prepare(batch, Lookups())
+    frame = prepared.frame
+    new_breakdowns = frame.filter(pl.col("breakdown_id").is_null())["breakdown"].unique().to_list()
+    if new_breakdowns:
+        created = _breakdown_ids(new_breakdowns)
+        frame = frame.with_columns(
+            pl.coalesce(
+                pl.col("breakdown_id"),
+                pl.col("breakdown").replace_strict(created, default=None, return_dtype=pl.Int64),
+            ).alias("breakdown_id")
+        )
+    frame = frame.with_columns(
+        pl.col("indicator")
+        .replace_strict(indicator_ids, default=None, return_dtype=pl.Int64)
+        .alias("indicator_id")
+    )
     # Sorted by the unique index's key, rows append to the index instead of scattering through it.
     frame = (
         frame.select(KEY + VALUES).with_columns([pl.col(c).cast(t) for c, t in VALUE_TYPES.items()]).sort(KEY)
     )
-    return frame, skipped, notes
+    return frame, prepared.skipped, prepared.notes
 
 
 #: Integer columns whose values must fit the database column (smallint, integer), with what to say.
@@ -547,10 +584,12 @@ def load(
     kind: str,
     user: str = "",
     progress: Callable[[int, int], None] | None = None,
+    prepared: Prepared | None = None,
 ) -> LoadSummary:
     """Store ``batch`` in one transaction and return what changed.
 
-    ``progress(done_rows, total_rows)`` is called after each chunk.
+    ``progress(done_rows, total_rows)`` is called after each chunk. ``prepared``
+    is :func:`prepare`'s result for this batch, when a pipeline made it already.
     """
     with transaction.atomic():
         run = ImportRun.objects.create(
@@ -562,7 +601,7 @@ def load(
         )
         summary = LoadSummary(run_id=run.id)
         indicator_ids = upsert_indicators(batch.indicators, summary)
-        frame, skipped, notes = resolve(batch, indicator_ids)
+        frame, skipped, notes = resolve(batch, indicator_ids, prepared)
         summary.skipped = skipped
         summary.notes = [*batch.notes, *notes]
         done = 0

@@ -6,7 +6,9 @@ client's checks and conversion, and the database writing the rows. Done one
 after the other, two of the three wait at any moment.
 
 - :func:`read_ahead` reads the next batch in a background thread while the
-  current one is stored (both databases).
+  current one is stored (both databases); the same thread also checks its
+  rows and maps its area codes (:func:`kasvu.bank.loader.prepare`, with the
+  areas read once), so the storing thread only writes.
 - :func:`store_all` with ``jobs > 1`` stores up to ``jobs`` batches at the same
   time, each in its own thread, Django connection and transaction
   (PostgreSQL only: SQLite has one writer at a time).
@@ -23,19 +25,21 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.db import connection, connections
 
-from kasvu.bank.loader import LoadSummary, load
+from kasvu.bank.loader import LoadSummary, Lookups, Prepared, load, prepare
 from kasvu.importers.base import ParsedBatch
 
 _END = object()
+T = TypeVar("T")
 
 #: ``stored(batch, summary)``, called in the storing thread once the batch is committed.
 Stored = Callable[[ParsedBatch, LoadSummary], None]
 
 
-def read_ahead(items: Iterable[ParsedBatch]) -> Iterator[ParsedBatch]:
+def read_ahead(items: Iterable[T]) -> Iterator[T]:
     """Yield ``items`` in order while a background thread produces the next one.
 
     ``items`` is usually a generator that reads files or API responses. Run
@@ -85,15 +89,19 @@ def store_all(
         raise ValueError(
             f"storing {jobs} imports at once needs PostgreSQL; SQLite has one writer at a time. Use --jobs 1."
         )
+    lookups = Lookups()
+    prepared = read_ahead((batch, prepare(batch, lookups)) for batch in batches)
     if jobs == 1:
         summaries = []
-        for batch in read_ahead(batches):
-            summary = load(batch, kind=kind, user=user, progress=progress(batch) if progress else None)
+        for batch, ready in prepared:
+            summary = load(
+                batch, kind=kind, user=user, progress=progress(batch) if progress else None, prepared=ready
+            )
             if stored:
                 stored(batch, summary)
             summaries.append(summary)
         return summaries
-    return _store_in_parallel(batches, kind=kind, user=user, jobs=jobs, stored=stored)
+    return _store_in_parallel(prepared, kind=kind, user=user, jobs=jobs, stored=stored)
 
 
 @dataclass
@@ -107,18 +115,23 @@ class _Traffic:
 
 
 def _store_in_parallel(
-    batches: Iterable[ParsedBatch], *, kind: str, user: str, jobs: int, stored: Stored | None
+    prepared: Iterable[tuple[ParsedBatch, Prepared]],
+    *,
+    kind: str,
+    user: str,
+    jobs: int,
+    stored: Stored | None,
 ) -> list[LoadSummary]:
     traffic = _Traffic()
-    work: queue.SimpleQueue[tuple[int, ParsedBatch, frozenset[str]] | None] = queue.SimpleQueue()
+    work: queue.SimpleQueue[tuple[int, ParsedBatch, Prepared, frozenset[str]] | None] = queue.SimpleQueue()
     summaries: dict[int, LoadSummary] = {}
 
     def worker() -> None:
         try:
             while (item := work.get()) is not None:
-                index, batch, keys = item
+                index, batch, ready, keys = item
                 try:
-                    summaries[index] = load(batch, kind=kind, user=user)
+                    summaries[index] = load(batch, kind=kind, user=user, prepared=ready)
                     if stored:
                         stored(batch, summaries[index])
                 except BaseException as exc:  # noqa: BLE001 - raised again in the calling thread
@@ -135,7 +148,7 @@ def _store_in_parallel(
     for thread in threads:
         thread.start()
     try:
-        for index, batch in enumerate(read_ahead(batches)):
+        for index, (batch, ready) in enumerate(prepared):
             keys = indicator_keys(batch)
             with traffic.changed:
                 # In order: a batch also waits for earlier ones that write the same indicators.
@@ -146,7 +159,7 @@ def _store_in_parallel(
                     break
                 traffic.busy.update(keys)
                 traffic.running += 1
-            work.put((index, batch, keys))
+            work.put((index, batch, ready, keys))
     finally:
         for _ in threads:
             work.put(None)
