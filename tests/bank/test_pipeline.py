@@ -131,3 +131,12 @@ def test_import_command_with_jobs(restored_after_flush, capsys):
         "sotkanet:171",
         "sotkanet:5513",
     }
+
+
+@pytest.mark.django_db
+def test_jobs_below_one_is_refused_by_the_command_and_the_function():
+    with pytest.raises(ValueError, match="--jobs 0: give 1 or more"):
+        store_all([batch("local:a", 1.0, file="1.csv")], kind="table", jobs=0)
+    with pytest.raises(CommandError, match="--jobs 0: give 1 or more"):
+        call_command("import_", "table", str(data_path("population", "SOURCE.txt")), "--jobs", "0")
+    assert not Observation.objects.exists()

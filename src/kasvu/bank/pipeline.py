@@ -67,6 +67,14 @@ def indicator_keys(batch: ParsedBatch) -> frozenset[str]:
     return frozenset(keys)
 
 
+def check_jobs(jobs: int) -> None:
+    """Raise ValueError, saying what to do, unless ``jobs`` stores can run at once on this database."""
+    if jobs < 1:
+        raise ValueError(f"--jobs {jobs}: give 1 or more.")
+    if jobs > 1 and connection.vendor != "postgresql":
+        raise ValueError("--jobs above 1 needs PostgreSQL: SQLite has one writer at a time. Use --jobs 1.")
+
+
 def store_all(
     batches: Iterable[ParsedBatch],
     *,
@@ -83,12 +91,7 @@ def store_all(
     after a failure no new batch starts, those already being stored finish
     (``stored`` reports each), and the failure is raised.
     """
-    if jobs < 1:
-        raise ValueError(f"jobs must be at least 1, not {jobs}.")
-    if jobs > 1 and connection.vendor != "postgresql":
-        raise ValueError(
-            f"storing {jobs} imports at once needs PostgreSQL; SQLite has one writer at a time. Use --jobs 1."
-        )
+    check_jobs(jobs)
     lookups = Lookups()
     prepared = read_ahead((batch, prepare(batch, lookups)) for batch in batches)
     if jobs == 1:

@@ -13,11 +13,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
 from tqdm import tqdm
 
 from kasvu.bank.loader import LoadSummary
-from kasvu.bank.pipeline import store_all
+from kasvu.bank.pipeline import check_jobs, store_all
 from kasvu.importers import IMPORTERS, import_file
 from kasvu.importers.base import ImportFailed, IndicatorMeta, ParsedBatch, empty_observations
 from kasvu.importers.sotkanet import read_metadata_file
@@ -121,10 +120,10 @@ class Command(BaseCommand):
     def _store_all(self, batches: Iterable[ParsedBatch], opts: dict[str, Any]) -> None:
         """Store each batch, printing its summary once it is committed (with a progress bar on a terminal)."""
         jobs = opts["jobs"]
-        if jobs < 1:
-            raise CommandError(f"--jobs {jobs}: give 1 or more.")
-        if jobs > 1 and connection.vendor != "postgresql":
-            raise CommandError("--jobs above 1 needs PostgreSQL: SQLite has one writer at a time.")
+        try:
+            check_jobs(jobs)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         bars: dict[int, tqdm[Any]] = {}
         printing = threading.Lock()
 
