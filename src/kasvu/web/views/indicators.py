@@ -85,10 +85,25 @@ class IndicatorView:
     public: bool
 
 
+_DEFAULT_KIND_ORDER = ("country", "region", "county", "group", "subregion", "municipality", "district")
+
+
 def _default_areas(ind: Indicator) -> list[Area]:
+    """Uusimaa and Finland, where the indicator has values for them; otherwise the widest areas that have
+    stored values (a survey's county and its own sample population), so that the page never opens empty."""
     country = Area.objects.filter(kind="country").first()
     uusimaa = Area.objects.filter(kind="region", code="01").first()
-    return [a for a in (uusimaa, country) if a is not None]
+    preferred = [a for a in (uusimaa, country) if a is not None]
+    stored = set(
+        Observation.objects.filter(indicator=ind).values_list("area_id", flat=True).distinct()[:5000]
+    )
+    if not stored or any(a.id in stored for a in preferred):
+        return preferred
+    rank = {kind: i for i, kind in enumerate(_DEFAULT_KIND_ORDER)}
+    with_data = sorted(
+        Area.objects.filter(id__in=stored), key=lambda a: (rank.get(a.kind, len(rank)), a.code)
+    )
+    return with_data[:2]
 
 
 def _named(frame: pl.DataFrame, areas: dict[int, Area]) -> pl.DataFrame:
@@ -295,6 +310,7 @@ def indicator(request: HttpRequest, key: str) -> HttpResponse:
     view = read_view(request, key)
     ind = view.indicator
     figures = []
+    no_map = ""
     labels = {
         "series": _("Development over time"),
         "bars": _("Municipalities of %(group)s in %(year)s") % {
@@ -304,7 +320,14 @@ def indicator(request: HttpRequest, key: str) -> HttpResponse:
     for which in CHARTS:
         if which == "bars" and (view.group is None or view.bars.height == 0):
             continue
-        if which == "map" and view.map.filter(pl.col("value").is_not_null()).height == 0:
+        if which == "map" and (
+            view.map.height == 0 or view.map.filter(pl.col("value").is_not_null()).height == 0
+        ):
+            no_map = (
+                _("No map: the indicator has no values for municipalities in %(year)s.") % {"year": view.year}
+                if view.level == "municipality"
+                else _("No map: the indicator has no values for regions in %(year)s.") % {"year": view.year}
+            )
             continue
         alt = _alt(view, which)
         figures.append(
@@ -327,6 +350,7 @@ def indicator(request: HttpRequest, key: str) -> HttpResponse:
         "title": ind.title(lang()),
         "view": view,
         "figures": figures,
+        "no_map": no_map,
         "metadata": _metadata(ind),
         "query": query,
         "generated": generated,
