@@ -7,8 +7,11 @@ finds them in one place (see ``docs/configuration.md``).
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
+
+SECRET_KEY_FILE = "secret_key"
 
 
 class ConfigError(Exception):
@@ -95,3 +98,26 @@ class Config:
                 Path(p) for p in os.environ.get("KASVU_REPORT_TEMPLATES", "").split(os.pathsep) if p.strip()
             ],
         )
+
+
+def local_secret_key(data_dir: Path) -> str:
+    """The secret key kept in ``data_dir/secret_key``, made on first use.
+
+    For the ``kasvu`` command in a folder of its own (``kasvu migrate && kasvu areas list`` with no
+    environment set). Servers set ``KASVU_SECRET_KEY`` themselves: the key signs sessions and password
+    reset links, and several server machines must share one key that no data folder copy gives away.
+    The file is created readable by its owner only.
+    """
+    path = data_dir / SECRET_KEY_FILE
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        key = ""
+    if key:
+        return key
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(key + "\n")
+    return key

@@ -12,7 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from kasvu.config import Config
+from kasvu import cli
+from kasvu.config import Config, local_secret_key
 
 CONFIG = Config.from_env()
 BASE_DIR = Path(__file__).resolve().parent
@@ -22,9 +23,11 @@ if CONFIG.secret_key:
     SECRET_KEY = CONFIG.secret_key
 elif CONFIG.demo or CONFIG.debug or TESTING:
     SECRET_KEY = "kasvu-insecure-demo-key-do-not-use-in-production"
+elif cli.running_command() not in (None, *cli.SERVER_COMMANDS):
+    SECRET_KEY = local_secret_key(CONFIG.data_dir)  # the command line in a folder of its own
 else:
     raise ImproperlyConfigured(
-        "KASVU_SECRET_KEY is not set. Set it to a long random string, e.g. "
+        "KASVU_SECRET_KEY is not set. A server needs its own: set it to a long random string, e.g. "
         "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`, or set KASVU_DEMO=1 for a demo."
     )
 

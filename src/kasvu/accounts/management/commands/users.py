@@ -51,11 +51,7 @@ class Command(BaseCommand):
             self._tokens(opts)
             return
         if opts["action"] == "list":
-            for p in (
-                Profile.objects.select_related("user").prefetch_related("areas").order_by("user__username")
-            ):
-                areas = ", ".join(a.code for a in p.areas.all())
-                self.stdout.write(f"{p.user.username:<20} {p.role:<18} {areas}")
+            self._list()
             return
         try:
             areas = [find_area(ref) for ref in opts["areas"]]
@@ -88,6 +84,16 @@ class Command(BaseCommand):
             f"{user.username}: {profile.get_role_display()}"
             + (f" for {', '.join(a.name() for a in areas)}" if areas else "")
         )
+
+    def _list(self) -> None:
+        profiles = list(
+            Profile.objects.select_related("user").prefetch_related("areas").order_by("user__username")
+        )
+        for p in profiles:
+            areas = ", ".join(a.code for a in p.areas.all())
+            self.stdout.write(f"{p.user.username:<20} {p.role:<18} {areas}")
+        if not profiles:
+            self.stdout.write("No users yet. Add one with `kasvu users add NAME --role regional_admin`.")
 
     def _tokens(self, opts: dict[str, Any]) -> None:
         from kasvu.api import tokens

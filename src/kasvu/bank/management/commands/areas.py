@@ -63,6 +63,8 @@ class Command(BaseCommand):
             years = f"  {a.valid_from or ''}–{a.valid_to or ''}" if a.valid_from or a.valid_to else ""
             self.stdout.write(f"{a.kind:<13} {a.code:<14} {a.name(lang)}{years}")
         self.stdout.write(f"{len(areas)} areas")
+        if not Area.objects.exists():
+            self.stdout.write("No areas yet. Install Finland's with `kasvu areas install`.")
 
     def _show(self, *, area: str, year: int | None, lang: str, **_: object) -> None:
         a = find_area(area)
