@@ -21,6 +21,7 @@ from kasvu.plans.models import (
     TargetStatus,
 )
 from kasvu.rights import RIGHTS
+from kasvu.web.fields import NumberField
 
 
 def right_choices() -> list[tuple[str, str]]:
@@ -120,6 +121,7 @@ class ActionForm(_PlanChildForm):
             "status",
             "order",
         ]
+        field_classes = {"budget_eur": NumberField}
         widgets = {
             "description_fi": forms.Textarea(attrs={"rows": 2}),
             "description_sv": forms.Textarea(attrs={"rows": 2}),
@@ -143,6 +145,7 @@ class GoalIndicatorForm(_PlanChildForm):
             "direction",
             "order",
         ]
+        field_classes = {"baseline_value": NumberField, "target_value": NumberField}
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, plan=plan, **kwargs)

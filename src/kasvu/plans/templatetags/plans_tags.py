@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
+from kasvu.numbers import format_decimal
 from kasvu.plans.models import TargetStatus
 
 register = template.Library()
@@ -29,3 +31,15 @@ def pick(obj: object, field: str) -> str:
     """``obj|pick:"statement"`` → the text in the current language."""
     method = getattr(obj, field, None)
     return str(method()) if callable(method) else ""
+
+
+@register.filter
+def decimal(value: object) -> str:
+    """``{{ link.target_value|decimal }}`` → "95,5" in Finnish and Swedish, "95.5" in English, as typed
+    (no rounding, no trailing zeros); "–" when there is none."""
+    if value is None or value == "":
+        return "–"
+    try:
+        return format_decimal(float(value), (get_language() or "fi")[:2])  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
