@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+REDIS_URL ?= redis://127.0.0.1:6379/0
 DEMO_DIR ?= var/demo
 PORT ?= 8000
 
@@ -25,7 +26,7 @@ demo: $(VENV)/.installed
 	KASVU_DATA_DIR=$(DEMO_DIR) KASVU_DEMO=1 $(BIN)/kasvu demo load
 	KASVU_DATA_DIR=$(DEMO_DIR) KASVU_DEMO=1 $(BIN)/kasvu serve --port $(PORT)
 
-## test: the whole suite on SQLite, then on PostgreSQL (started or installed if needed)
+## test: the whole suite on SQLite (database cache), then on PostgreSQL (started or installed if needed) with Redis
 test: $(VENV)/.installed lint test-sqlite test-postgres
 
 ## lint: ruff over everything, strict mypy over the pure core (see [tool.mypy] in pyproject.toml)
@@ -42,8 +43,13 @@ test-sqlite: $(VENV)/.installed
 
 test-postgres: $(VENV)/.installed
 	@if scripts/ensure_postgres.sh "$(PG_URL)"; then \
-		echo "== tests on PostgreSQL ($(PG_URL))"; \
-		KASVU_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser"; \
+		if $(BIN)/python -c "import redis; redis.Redis.from_url('$(REDIS_URL)', socket_connect_timeout=2).ping()" 2>/dev/null; then \
+			echo "== tests on PostgreSQL ($(PG_URL)) with the shared cache in Redis ($(REDIS_URL))"; \
+			KASVU_DATABASE_URL=$(PG_URL) KASVU_REDIS_URL=$(REDIS_URL) $(BIN)/pytest -q -m "not browser"; \
+		else \
+			echo "!! Redis SKIPPED: nothing answers at $(REDIS_URL); PostgreSQL runs with the database cache"; \
+			KASVU_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser"; \
+		fi; \
 	else \
 		echo "!! PostgreSQL run SKIPPED: no server answers at $(PG_URL) and none could be installed"; \
 	fi

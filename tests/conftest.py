@@ -63,11 +63,33 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(skip)
 
 
+def _clear_redis_caches(aliases):
+    """Redis is not rolled back with a test's transaction: delete this run's keys (by its own prefix)."""
+    from django.core.cache import caches
+
+    from kasvu.sharedcache import PrefixedRedisCache
+
+    for alias in aliases:
+        if isinstance(caches[alias], PrefixedRedisCache):
+            caches[alias].clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_value_caches():
-    """Tests roll back their data, so ids (and with them the data version) repeat: forget cached values."""
+    """Tests roll back their data, so ids (and with them the data version) repeat: forget cached values,
+    cached pages and rate-limit counters."""
     from kasvu.values import clear_caches
 
     clear_caches()
+    _clear_redis_caches(("pages", "ratelimit"))
     yield
     clear_caches()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_keys_left_in_redis():
+    """A run sharing a Redis with others leaves none of its keys behind."""
+    yield
+    from kasvu.sharedcache import TABLES
+
+    _clear_redis_caches(TABLES)

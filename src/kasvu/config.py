@@ -72,6 +72,8 @@ class Config:
     cache_dir: Path
     rate_limits: dict[str, tuple[int, int]]
     report_templates: list[Path]
+    redis_url: str | None = None
+    cache_prefix: str = "kasvu"
 
     @classmethod
     def from_env(cls) -> Config:
@@ -97,6 +99,8 @@ class Config:
             report_templates=[
                 Path(p) for p in os.environ.get("KASVU_REPORT_TEMPLATES", "").split(os.pathsep) if p.strip()
             ],
+            redis_url=os.environ.get("KASVU_REDIS_URL") or None,
+            cache_prefix=os.environ.get("KASVU_CACHE_PREFIX") or "kasvu",
         )
 
 

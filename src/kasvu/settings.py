@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from kasvu import cli
 from kasvu.config import Config, local_secret_key
+from kasvu.sharedcache import caches_setting, run_prefix
 
 CONFIG = Config.from_env()
 BASE_DIR = Path(__file__).resolve().parent
@@ -154,16 +155,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if CONFIG.https else None
 X_FRAME_OPTIONS = "DENY"
 
-# The rate limiter's counters (kasvu.api.ratelimit) live in a database table, created by the migration
-# kasvu_api 0001, so that every server process counts against the same limit. Other caching is per process.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "ratelimit": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "kasvu_ratelimit",
-        "OPTIONS": {"MAX_ENTRIES": 100_000},
-    },
-}
+# Caches every server process shares (kasvu.sharedcache): Redis when KASVU_REDIS_URL is set, database tables
+# otherwise (created by `kasvu migrate`). Test runs get a key prefix of their own, so that several runs can
+# share one Redis without seeing or clearing each other's keys.
+CACHES = (
+    caches_setting(CONFIG.redis_url, run_prefix(), timeout=3600)
+    if TESTING
+    else caches_setting(CONFIG.redis_url, CONFIG.cache_prefix)
+)
 
 
 # (requests, seconds) per scope of kasvu.api.ratelimit; the scopes and variables are in kasvu.config.

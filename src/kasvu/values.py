@@ -80,34 +80,58 @@ class AreaInfo:
 
 
 class _VersionedCache:
-    """A dict that empties itself when the data version changes, or after ``ttl`` seconds."""
+    """A dict that empties itself when the data version changes, or after ``ttl`` seconds.
+
+    Behind it is the cache all server processes share (:class:`kasvu.sharedcache.VersionedStore`): a local
+    miss is looked up there, and what one process computes the others read instead of computing again.
+    """
 
     def __init__(self, ttl: float = 600.0, max_items: int = 200_000) -> None:
+        from kasvu.sharedcache import VersionedStore
+
         self._data: dict[Any, Any] = {}
         self._version: Any = None
         self._stamp = 0.0
         self._ttl = ttl
         self._max = max_items
         self._lock = threading.Lock()
+        self._shared = VersionedStore()
+        self._namespace: str | None = None
 
     def sync(self, version: Any) -> None:
+        namespace = self._shared.namespace(version)
         with self._lock:
             now = time.monotonic()
-            if version != self._version or now - self._stamp > self._ttl or len(self._data) > self._max:
+            if (
+                version != self._version
+                or namespace != self._namespace
+                or now - self._stamp > self._ttl
+                or len(self._data) > self._max
+            ):
                 self._data = {}
                 self._version = version
+                self._namespace = namespace
                 self._stamp = now
 
     def get(self, key: Any) -> Any:
-        return self._data.get(key)
+        hit = self._data.get(key)
+        if hit is None and self._namespace is not None:
+            hit = self._shared.get(self._namespace, key)
+            if hit is not None:
+                self._data[key] = hit
+        return hit
 
     def put(self, key: Any, value: Any) -> None:
         self._data[key] = value
+        if self._namespace is not None:
+            self._shared.put(self._namespace, key, value)
 
     def clear(self) -> None:
         with self._lock:
             self._data = {}
             self._version = None
+            self._namespace = None
+        self._shared.clear()
 
 
 _CACHE = _VersionedCache()
