@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "ninja",  # Swagger UI for /api/v1/docs from its own static files, not a CDN
     "kasvu.bank",
     "kasvu.accounts",
     "kasvu.plans",
