@@ -180,3 +180,44 @@ def can_read_needs_coding(user: Any) -> bool:
 def can_import_needs(user: Any) -> bool:
     """Importing a coding sheet replaces a round's coding: administrators and analysts."""
     return is_analyst(user)
+
+
+# --- Data collection rounds (kasvu.collection) ------------------------------------------------------
+
+
+def can_manage_rounds(user: Any) -> bool:
+    """Creating, opening, returning and approving rounds: administrators and analysts."""
+    return is_analyst(user)
+
+
+def can_follow_rounds(user: Any) -> bool:
+    """The completeness board and every municipality's answers: administrators, analysts, viewers."""
+    return role_of(user) in (Role.REGIONAL_ADMIN, Role.ANALYST, Role.VIEWER)
+
+
+def can_view_response(user: Any, response: Any) -> bool:
+    """A municipality's answers: the unit's staff, and the editors of that municipality only."""
+    if can_follow_rounds(user):
+        return True
+    allowed = editable_area_ids(user)
+    return allowed is None or response.municipality_id in allowed
+
+
+def can_enter_response(user: Any, response: Any) -> bool:
+    """Filling in and submitting: the municipality's own editors; administrators and analysts on
+    their behalf (an answer that came by e-mail). Viewers never."""
+    if is_analyst(user):
+        return True
+    if role_of(user) != Role.MUNICIPAL_EDITOR:
+        return False
+    return response.municipality_id in (editable_area_ids(user) or set())
+
+
+def visible_responses(user: Any, responses: Any) -> Any:
+    """Filter a Response queryset to those the user may read (see :func:`can_view_response`)."""
+    if can_follow_rounds(user):
+        return responses
+    allowed = editable_area_ids(user)
+    if allowed is None:
+        return responses
+    return responses.filter(municipality_id__in=allowed)

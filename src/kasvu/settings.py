@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kasvu.api",
     "kasvu.surveys",
     "kasvu.reports",
+    "kasvu.collection",
     "kasvu.web",
 ]
 
