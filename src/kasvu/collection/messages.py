@@ -11,21 +11,16 @@ from decimal import Decimal
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kasvu.collection.numbers import format_fi
 from kasvu.collection.spec import FieldSpec, Problem
+from kasvu.numbers import format_decimal
 
 
 def number_text(value: str | float | Decimal | None, decimals: int | None = None) -> str:
-    """A number as the page shows it: ``1 234,5`` in Finnish and Swedish, ``1,234.5`` in English."""
+    """A number as the reader types it (``12,5`` in Finnish and Swedish, ``12.5`` in English)."""
     if value is None or value == "":
         return ""
-    number = Decimal(str(value))
-    if decimals is None:
-        text = f"{number:f}"
-        decimals = len(text.partition(".")[2].rstrip("0"))
-    if (get_language() or "fi")[:2] == "en":
-        return f"{float(number):,.{decimals}f}"
-    return format_fi(number, decimals)
+    lang = (get_language() or "fi")[:2]
+    return format_decimal(Decimal(str(value)), lang, 6 if decimals is None else decimals)
 
 
 def problem_text(problem: Problem, fields: dict[str, FieldSpec]) -> str:
@@ -37,9 +32,7 @@ def problem_text(problem: Problem, fields: dict[str, FieldSpec]) -> str:
 
     f = fields.get(problem.field)
     if problem.code == "not_a_number":
-        if p.get("reason") == "separators":
-            return _("“%(text)s” is not a number: use one decimal comma, e.g. 1234,5 or 1 234,5.") % p
-        return _("“%(text)s” is not a number. Type digits with a decimal comma, e.g. 12,5.") % p
+        return _("“%(text)s” is not a number. Type digits with a decimal comma, e.g. 12,5 or 1 234,5.") % p
     if problem.code == "decimals":
         n = int(p["decimals"])
         if n == 0:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from kasvu.collection.numbers import NotANumber, canonical, decimals_of, parse_decimal
+from kasvu.numbers import NotANumber, parse_decimal
 
 KINDS = ("figures", "self_assessment", "needs")
 FIELD_KINDS = ("number", "choice", "level", "themes", "text")
@@ -35,6 +35,22 @@ KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 #: A change from last year above this share needs an explanation (30 %), unless the round says otherwise.
 DEFAULT_CHANGE_THRESHOLD = 30
 THEMES_SEPARATOR = ";"
+
+
+def read_number(text: str) -> Decimal | None:
+    """An answer as typed ("12,5", "1 234,5", "−3") read by :func:`kasvu.numbers.parse_decimal`; None if empty."""
+    return parse_decimal(text) if text.strip() else None
+
+
+def decimals_of(number: Decimal) -> int:
+    """Significant digits after the decimal point: ``12,50`` → 1, ``12`` → 0, ``0,05`` → 2."""
+    return len(f"{number:f}".partition(".")[2].rstrip("0"))
+
+
+def canonical(number: Decimal) -> str:
+    """How an answer is stored: ``12.5``, ``1234``; never an exponent, no trailing zeros."""
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class SpecError(ValueError):
@@ -134,7 +150,7 @@ def _decimal(value: Any, where: str) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
-        return parse_decimal(str(value))
+        return read_number(str(value))
     except NotANumber:
         raise SpecError(f"{where}: {value!r} is not a number.") from None
 
@@ -338,9 +354,9 @@ class Checked:
 
 def _check_number(f: FieldSpec, text: str, problems: list[Problem]) -> Decimal | None:
     try:
-        number = parse_decimal(text)
-    except NotANumber as exc:
-        problems.append(Problem(f.key, "not_a_number", params={"text": text, "reason": exc.reason}))
+        number = read_number(text)
+    except NotANumber:
+        problems.append(Problem(f.key, "not_a_number", params={"text": text}))
         return None
     if number is None:
         return None
