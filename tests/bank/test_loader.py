@@ -16,10 +16,7 @@ def meta(key="local:test", **kw):
         source="local",
         source_id=key.split(":")[1],
         title={"fi": "Testi"},
-        unit="%",
-        scale=100,
-        aggregation="ratio",
-        **kw,
+        **{"unit": "%", "scale": 100, "aggregation": "ratio", **kw},
     )
 
 
@@ -147,9 +144,10 @@ def test_every_pattern_of_missing_values_is_stored_exactly():
         ("local:test", "049", 2020, "female", 7.25, None, 80),
         ("local:test", "091", 2020, "total", None, 3, None),
         ("local:test", "091", 2021, "total", 0.0, 0, 1e-300),
-        ("local:test", "444", 1995, "total", -1.5e300, 1, 2),
+        ("local:test", "444", 1995, "total", -1.2345678901234e14, 1, 2),
     ]
-    b = batch(rows)
+    # An index (no validation rule of counts or shares applies), so that any finite value is allowed.
+    b = batch(rows, indicators=[meta(unit="index", aggregation="none")])
     b.observations = b.observations.with_columns(
         pl.Series("sample_size", [None, 120, None, 2**31 - 1, 0, None], dtype=pl.Int64),
         pl.Series("flags", [0, 4, 1, 17, 0, 2], dtype=pl.Int32),
@@ -166,7 +164,7 @@ def test_every_pattern_of_missing_values_is_stored_exactly():
         ("049", 2020, "female"): (7.25, None, 80, None, 1),
         ("091", 2020, "total"): (None, 3, None, 2**31 - 1, 17),
         ("091", 2021, "total"): (0.0, 0, 1e-300, 0, 0),
-        ("444", 1995, "total"): (-1.5e300, 1, 2, None, 2),
+        ("444", 1995, "total"): (-1.2345678901234e14, 1, 2, None, 2),
     }
     assert set(Observation.objects.values_list("import_run_id", flat=True)) == {summary.run_id}
 

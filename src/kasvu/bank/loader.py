@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from kasvu.bank.models import Area, Breakdown, ImportRun, Indicator, Observation, Source
 from kasvu.bank.signals import observations_changed
+from kasvu.importers import rules
 from kasvu.importers.base import ImportFailed, IndicatorMeta, ParsedBatch
 
 KEY = ["indicator_id", "area_id", "year", "breakdown_id"]
@@ -295,6 +296,7 @@ def prepare(batch: ParsedBatch, lookups: Lookups) -> Prepared:
         if col not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=typ).alias(col))
     _check_ranges(frame, file)
+    rules.check(frame, rules.measures_of(batch.indicators), file=file, row_kind=batch.row_kind)
     frame = frame.with_columns(pl.col("flags").fill_null(0))
     # Indicator and breakdown keys map one to one to their ids: duplicates by key are duplicates by id.
     same_cell = ["indicator", "area_id", "year", "breakdown"]
@@ -340,6 +342,7 @@ def resolve(
     if prepared is None:
         prepared = prepare(batch, Lookups())
     frame = prepared.frame
+    _check_rules_of_stored_indicators(frame, batch)
     new_breakdowns = frame.filter(pl.col("breakdown_id").is_null())["breakdown"].unique().to_list()
     if new_breakdowns:
         created = _breakdown_ids(new_breakdowns)
@@ -359,6 +362,26 @@ def resolve(
         frame.select(KEY + VALUES).with_columns([pl.col(c).cast(t) for c, t in VALUE_TYPES.items()]).sort(KEY)
     )
     return frame, prepared.skipped, prepared.notes
+
+
+def _check_rules_of_stored_indicators(frame: pl.DataFrame, batch: ParsedBatch) -> None:
+    """The validation rules for rows of indicators the batch has no metadata for (known from the bank)."""
+    described = {meta.key for meta in batch.indicators}
+    others = [key for key in frame["indicator"].unique().to_list() if key not in described]
+    if not others:
+        return
+    measures = {
+        key: rules.Measure(unit, aggregation, scale)
+        for key, unit, aggregation, scale in Indicator.objects.filter(key__in=others).values_list(
+            "key", "unit", "aggregation", "scale"
+        )
+    }
+    rules.check(
+        frame.filter(pl.col("indicator").is_in(others)),
+        measures,
+        file=batch.source_file,
+        row_kind=batch.row_kind,
+    )
 
 
 #: Integer columns whose values must fit the database column (smallint, integer), with what to say.

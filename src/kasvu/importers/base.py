@@ -143,6 +143,8 @@ class ParsedBatch:
     source_url: str = ""
     retrieved_at: datetime | None = None
     notes: list[str] = field(default_factory=list)
+    #: What ``row`` counts, for messages: "row" (of a sheet or CSV), or "cell" (of a PX/JSON-stat cube).
+    row_kind: str = "row"
 
     def __post_init__(self) -> None:
         missing = [c for c in OBSERVATION_SCHEMA if c not in self.observations.columns]

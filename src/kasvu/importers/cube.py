@@ -244,6 +244,7 @@ def cube_to_batch(cube: Cube, mapping: Mapping[str, Any], *, source: str = "px")
         observations=observations,
         area_scheme=str(mapping.get("area_scheme", "code")),
         area_kind=mapping.get("area_kind"),
+        row_kind="cell",
     )
 
 

@@ -99,8 +99,40 @@ def parse_header(text: str, *, file: str) -> Keywords:
     return keywords
 
 
+def _utf16(raw: bytes) -> str | None:
+    """The codec of a UTF-16 file (saved as "Unicode" by Windows tools), or None.
+
+    Such a file has a byte-order mark or a NUL byte beside every ASCII letter;
+    read as the declared CODEPAGE it shows no keywords at all.
+    """
+    if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"
+    sample = raw[:4000]
+    if len(sample) >= 16:
+        if sample[1::2].count(0) > len(sample) // 4:
+            return "utf-16-le"
+        if sample[0::2].count(0) > len(sample) // 4:
+            return "utf-16-be"
+    return None
+
+
 def _decode(raw: bytes, *, file: str) -> tuple[str, str]:
-    """Decode with the declared CODEPAGE; return (text, codepage)."""
+    """Decode with the declared CODEPAGE; return (text, codepage).
+
+    A UTF-16 file is decoded as UTF-16 whatever it declares: the bytes leave no
+    doubt, and PX readers from Statistics Sweden and Norway write it.
+    """
+    wide = _utf16(raw)
+    if wide:
+        try:
+            return raw.decode(wide).lstrip("\ufeff"), wide
+        except UnicodeDecodeError as exc:
+            raise ImportFailed(
+                f"the file looks like UTF-16 text but byte {exc.start} is not valid UTF-16: it is damaged or "
+                'partly re-saved. Download it again, or save it as UTF-8 and set CODEPAGE="utf-8".',
+                file=file,
+                field="CODEPAGE",
+            ) from None
     head = raw[: raw.find(b"DATA=")] if b"DATA=" in raw else raw
     match = re.search(r'CODEPAGE\s*=\s*"([^"]+)"', head.decode("latin-1"))
     declared = match.group(1).strip() if match else "iso-8859-1"

@@ -242,6 +242,7 @@ def read_table(path: str | Path) -> ParsedBatch:
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
         sheets = _read_workbook(path)
+        _reject_formulas_without_results(path, sheets)
         if "observations" not in sheets:
             raise ImportFailed(
                 f"no sheet 'observations' (sheets: {', '.join(sheets)}). Start from the template: "
@@ -287,6 +288,79 @@ def _read_workbook(path: Path) -> dict[str, list[list[Any]]]:
             f"a sheet of the workbook is damaged: {exc}. Open it in Excel and save it again as .xlsx.",
             file=str(path),
         ) from exc
+
+
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def formulas_without_results(path: Path) -> dict[str, list[tuple[str, str]]]:
+    """Sheet name → ``(cell, formula)`` of the formula cells that have no saved result.
+
+    A workbook written by a program (openpyxl, a report generator) rather than
+    saved by Excel has formulas but no results: every reader, kasvu's too, sees
+    such a cell as empty, which would store "suppressed at source" in place of
+    a real value. A formula whose saved result is an empty text is a result
+    and is not listed.
+    """
+    import re
+    import zipfile
+    from xml.etree import ElementTree
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return {}  # not an XLSX zip (.xls, .ods): calamine has read the cached values there
+    with archive:
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+            return {}
+        targets = {
+            rel.get("Id"): rel.get("Target", "")
+            for rel in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        }
+        found: dict[str, list[tuple[str, str]]] = {}
+        for sheet in ElementTree.fromstring(archive.read("xl/workbook.xml")).iter(f"{_SHEET_NS}sheet"):
+            target = targets.get(sheet.get(f"{_REL_NS}id"), "")
+            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            if member not in names:
+                continue
+            xml = archive.read(member)
+            if b"<f" not in xml and b":f" not in xml:
+                continue
+            for cell in ElementTree.fromstring(xml).iter(f"{_SHEET_NS}c"):
+                formula = cell.find(f"{_SHEET_NS}f")
+                if formula is None:
+                    continue
+                result = cell.find(f"{_SHEET_NS}v")
+                has_result = result is not None and (result.text or cell.get("t") == "str")
+                if not has_result and re.fullmatch(r"[A-Z]+[0-9]+", cell.get("r", "")):
+                    found.setdefault(sheet.get("name", ""), []).append(
+                        (cell.get("r", ""), formula.text or "")
+                    )
+        return found
+
+
+def _reject_formulas_without_results(path: Path, sheets: dict[str, list[list[Any]]]) -> None:
+    for sheet, cells in formulas_without_results(path).items():
+        if sheet not in ("observations", "indicators"):
+            continue
+        ref, formula = cells[0]
+        column = "".join(ch for ch in ref if ch.isalpha())
+        index = 0
+        for ch in column:
+            index = index * 26 + ord(ch) - ord("A") + 1
+        header = sheets[sheet][0] if sheets.get(sheet) else []
+        name = str(header[index - 1]).strip() if index - 1 < len(header) else column
+        more = f" ({len(cells) - 1} more such cells in the sheet.)" if len(cells) > 1 else ""
+        raise ImportFailed(
+            f"cell {ref} of sheet {sheet} holds the formula ={formula} but no saved result, so its value is "
+            "unknown (it would read as empty). Open the workbook in Excel or LibreOffice and save it, so the "
+            f"results are stored, or type the values in.{more}",
+            file=f"{path}, sheet {sheet}",
+            row=int("".join(ch for ch in ref if ch.isdigit())),
+            field=name,
+        )
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
