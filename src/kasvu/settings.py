@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "kasvu.web.pagecache.PageCacheMiddleware",  # anonymous pages whole from the shared cache (after auth)
 ]
 
 ROOT_URLCONF = "kasvu.urls"

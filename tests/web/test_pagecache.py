@@ -1,0 +1,100 @@
+"""Anonymous pages and API answers whole from the shared cache (kasvu.web.pagecache)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from kasvu.accounts.models import Profile, Role
+from kasvu.bank.models import Area
+
+from .conftest import load_demo
+
+PROFILE = "/areas/municipality/755/"  # Siuntio
+
+
+def test_an_anonymous_profile_is_built_once_then_served_from_the_cache(client, demo_data):
+    first = client.get(PROFILE)
+    second = client.get(PROFILE)
+    assert (first["X-Kasvu-Cache"], second["X-Kasvu-Cache"]) == ("miss", "hit")
+    assert second.content == first.content
+    html = second.content.decode()
+    assert "Siuntio" in html and "Kirjaudu" in html  # Finnish, the sign-in link
+    assert "csrfmiddlewaretoken" not in html and "csrftoken" not in second.cookies
+    assert second["ETag"] == first["ETag"] and second["Last-Modified"]
+    assert "Cookie" in second["Vary"] and "public" in second["Cache-Control"]
+
+
+def test_a_client_that_has_the_page_gets_304(client, demo_data):
+    first = client.get(PROFILE)
+    again = client.get(PROFILE, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == first["ETag"]
+    since = client.get(PROFILE, headers={"If-Modified-Since": first["Last-Modified"]})
+    assert since.status_code == 304
+    other = client.get(PROFILE, headers={"If-None-Match": '"something-else"'})
+    assert other.status_code == 200 and other.content == first.content
+
+
+def test_each_language_has_its_own_page(client, demo_data):
+    fi = client.get(PROFILE).content.decode()
+    sv = client.get("/sv" + PROFILE).content.decode()
+    en = client.get("/en" + PROFILE).content.decode()
+    assert 'lang="fi"' in fi and 'html lang="sv"' in sv and 'html lang="en"' in en
+    assert "Sjundeå" in sv and "Sign in" in en and "Sign in" not in fi
+
+
+def _analyst():
+    user = get_user_model().objects.create_user("analyst-anna", password="a-long-test-password-1")
+    Profile.objects.create(user=user, role=Role.ANALYST)
+    return user
+
+
+def test_signed_in_users_always_get_a_fresh_page_and_no_page_leaks_a_name(demo_data):
+    anonymous, signed_in = Client(), Client()
+    signed_in.force_login(_analyst())
+    assert anonymous.get("/en" + PROFILE)["X-Kasvu-Cache"] == "miss"
+    mine = signed_in.get("/en" + PROFILE)
+    assert "X-Kasvu-Cache" not in mine
+    assert "private" in mine["Cache-Control"] and "no-cache" in mine["Cache-Control"]
+    assert "Cookie" in mine["Vary"]
+    html = mine.content.decode()
+    assert "Internal view" in html and "analyst-anna" in html and "csrfmiddlewaretoken" in html
+    again = anonymous.get("/en" + PROFILE)
+    assert again["X-Kasvu-Cache"] == "hit"
+    assert "analyst-anna" not in again.content.decode() and "Internal view" not in again.content.decode()
+
+
+def test_a_new_import_retires_the_cached_page(client, demo_data):
+    client.get(PROFILE)
+    assert client.get(PROFILE)["X-Kasvu-Cache"] == "hit"
+    load_demo(keys=("demo:child-welfare-notifications",), codes=["755"])  # a new import run
+    assert client.get(PROFILE)["X-Kasvu-Cache"] == "miss"
+
+
+def test_a_renamed_area_is_shown_at_once(client, demo_data):
+    client.get(PROFILE)
+    area = Area.objects.get(kind="municipality", code="755")
+    area.name_fi = "Siuntion kunta (testi)"
+    area.save()
+    page = client.get(PROFILE)
+    assert page["X-Kasvu-Cache"] == "miss" and "Siuntion kunta (testi)" in page.content.decode()
+
+
+def test_pages_of_editors_and_sign_in_are_never_cached(client, demo_data):
+    for path in ("/accounts/login/", "/plans/", "/admin/"):
+        assert "X-Kasvu-Cache" not in client.get(path), path
+
+
+@pytest.mark.parametrize("path", ["/api/v1/areas?limit=2", "/api/v1/indicators?limit=2"])
+def test_anonymous_api_answers_are_cached_and_token_holders_bypass_it(client, demo_data, path):
+    first, second = client.get(path), client.get(path)
+    assert (first["X-Kasvu-Cache"], second["X-Kasvu-Cache"]) == ("miss", "hit")
+    assert second.json() == first.json() and second["Content-Type"].startswith("application/json")
+    with_token = client.get(path, headers={"Authorization": "Bearer not-a-token"})
+    assert with_token.status_code == 401 and "X-Kasvu-Cache" not in with_token
+
+
+def test_the_query_order_does_not_matter(client, demo_data):
+    client.get("/api/v1/areas?limit=2&kind=municipality")
+    assert client.get("/api/v1/areas?kind=municipality&limit=2")["X-Kasvu-Cache"] == "hit"
