@@ -23,7 +23,8 @@ Speed: the area and its references are read with one SQL query; group values and
 cached per data version (the newest import, membership and suppression ids), so a warm profile of 100
 indicators costs a few tens of milliseconds (``benchmarks/profile_bench.py``).
 
-Reading and disclosure live in :mod:`kasvu.values`; :func:`compute_profile` is pure (frames in,
+Reading, group values, disclosure and intervals live in :mod:`kasvu.readmodel`, tests and trends in
+:mod:`kasvu.analysis`; :func:`compute_profile` is pure (frames and pure callables in,
 dataclasses out).
 """
 
@@ -34,42 +35,30 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import polars as pl
-from scipy import stats as sps
 
-from kasvu.rights import RIGHTS
-from kasvu.stats import benjamini_hochberg, rank_bands, trend_test
-from kasvu.stats.significance import (
-    DECREASING,
-    HIGHER,
-    INCREASING,
-    LOWER,
-    NO_DIFFERENCE,
-    NOT_TESTABLE,
-    rate_ratio_test,
-    two_proportion_test,
-)
-from kasvu.values import (
-    _CACHE,
-    OBS_COLUMNS,
-    R_NO_COUNTS,
+from kasvu import analysis
+from kasvu.analysis import assessment, compare
+from kasvu.readmodel import (
+    BAND_KINDS,
     TOTAL,
     AreaInfo,
-    _areas_frame,
-    _in,
-    _query,
+    IndicatorInfo,
     add_intervals,
     apply_disclosure,
-    area_info,
-    data_version,
-    default_references,
+    area_tree,
+    bands_for,
+    combined_values,
     indicator_frame,
-    is_contained,
-    read_values,
+    info_of,
+    sync,
 )
+from kasvu.readmodel.schema import R_NO_COUNTS
+from kasvu.rights import RIGHTS
+from kasvu.stats.significance import DECREASING, INCREASING, NOT_TESTABLE
 
-BAND_KINDS = ("municipality", "region", "county")
+__all__ = ["BAND_KINDS", "AreaInfo", "IndicatorInfo", "assessment", "compare"]  # re-exported for callers
+
 OTHER = "other"
 
 
@@ -132,24 +121,6 @@ class Band:
 
 
 @dataclass(frozen=True)
-class IndicatorInfo:
-    id: int
-    key: str
-    title: str
-    unit: str
-    decimals: int
-    scale: float
-    direction: str
-    kind: str  # proportion / rate / count / survey
-    rights: tuple[str, ...]
-    generated: bool
-    attribution: str
-    licence: str
-    source: str
-    threshold: int
-
-
-@dataclass(frozen=True)
 class Row:
     indicator: IndicatorInfo
     latest: Value
@@ -191,170 +162,6 @@ class Profile:
         return list(seen.values())
 
 
-def _interval_z_test(
-    v1: np.ndarray, lo1: np.ndarray, hi1: np.ndarray, v2: np.ndarray, lo2: np.ndarray, hi2: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Approximate z test from two 95 % intervals (survey values without counts): returns (p, diff)."""
-    z95 = 1.959963984540054
-    se1, se2 = (hi1 - lo1) / (2 * z95), (hi2 - lo2) / (2 * z95)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        z = (v1 - v2) / np.sqrt(se1 * se1 + se2 * se2)
-        p = 2 * sps.norm.sf(np.abs(z))
-    return p, v1 - v2
-
-
-def compare(pairs: pl.DataFrame, alpha: float = 0.05, adjust: bool = True) -> pl.DataFrame:
-    """Test area against reference per row; adds verdict, p_value, p_adjusted, test_reason, approximate.
-
-    ``pairs`` has kind, numerator, denominator, value, lower, upper (area) and the same with ``ref_``,
-    plus ``contained``. Proportions: two-proportion test; rates: exact rate-ratio test; survey values with
-    only intervals: an approximate z test from the intervals.
-    """
-    h = pairs.height
-    p = np.full(h, np.nan)
-    diff = np.full(h, np.nan)
-    reason = np.full(h, None, dtype=object)
-    approx = np.zeros(h, dtype=bool)
-    kind = pairs["kind"].to_numpy()
-    contained = pairs["contained"].to_numpy().astype(bool)
-    cols = {c: pairs[c].cast(pl.Float64).to_numpy() for c in
-            ("numerator", "denominator", "ref_numerator", "ref_denominator", "value", "ref_value",
-             "ci_lower", "ci_upper", "ref_ci_lower", "ref_ci_upper")}  # fmt: skip
-    has_counts = ~np.isnan(cols["numerator"]) & ~np.isnan(cols["denominator"])
-    has_counts &= ~np.isnan(cols["ref_numerator"]) & ~np.isnan(cols["ref_denominator"])
-    for k, test in (("proportion", two_proportion_test), ("rate", rate_ratio_test)):
-        sel = (kind == k) & has_counts
-        if sel.any():
-            r = test(
-                cols["numerator"][sel],
-                cols["denominator"][sel],
-                cols["ref_numerator"][sel],
-                cols["ref_denominator"][sel],
-                contained=contained[sel],
-                alpha=alpha,
-            )
-            p[sel] = r.p_value
-            reason[sel] = r.reason
-            with np.errstate(invalid="ignore", divide="ignore"):
-                x1, n1 = cols["numerator"][sel], cols["denominator"][sel]
-                x2, n2 = cols["ref_numerator"][sel], cols["ref_denominator"][sel]
-                x2 = np.where(contained[sel], x2 - x1, x2)
-                n2 = np.where(contained[sel], n2 - n1, n2)
-                diff[sel] = x1 / n1 - x2 / n2
-    intervals = ~has_counts & ~np.isnan(cols["ci_lower"]) & ~np.isnan(cols["ref_ci_lower"])
-    intervals &= ~np.isnan(cols["value"]) & ~np.isnan(cols["ref_value"])
-    if intervals.any():
-        pi, di = _interval_z_test(
-            cols["value"][intervals],
-            cols["ci_lower"][intervals],
-            cols["ci_upper"][intervals],
-            cols["ref_value"][intervals],
-            cols["ref_ci_lower"][intervals],
-            cols["ref_ci_upper"][intervals],
-        )
-        p[intervals], diff[intervals], approx[intervals] = pi, di, True
-    untested = np.isnan(p) & (reason == None)  # noqa: E711
-    reason[untested & (kind == "count")] = "counts are not compared"
-    reason[untested & (reason == None)] = R_NO_COUNTS  # noqa: E711
-    p_adj = benjamini_hochberg(p) if adjust else p.copy()
-    ok = ~np.isnan(p_adj)
-    with np.errstate(invalid="ignore"):
-        sig = ok & (p_adj < alpha)
-    verdict = np.full(h, NO_DIFFERENCE, dtype=object)
-    verdict[sig & (diff > 0)] = HIGHER
-    verdict[sig & (diff < 0)] = LOWER
-    verdict[~ok] = NOT_TESTABLE
-    return pairs.with_columns(
-        pl.Series("verdict", verdict.tolist(), dtype=pl.String),
-        pl.Series("p_value", p, nan_to_null=True),
-        pl.Series("p_adjusted", p_adj, nan_to_null=True),
-        pl.Series(
-            "test_reason",
-            [None if o else r for o, r in zip(ok, reason.tolist(), strict=True)],
-            dtype=pl.String,
-        ),
-        pl.Series("approximate_test", approx),
-    )
-
-
-def assessment(verdict: str, direction: str) -> str:
-    """better / worse for indicators with a direction; higher / lower for neutral ones."""
-    if verdict == NOT_TESTABLE:
-        return "not_testable"
-    if verdict == NO_DIFFERENCE:
-        return "no_difference"
-    up = verdict in (HIGHER, INCREASING)
-    if direction == "higher_better":
-        return "better" if up else "worse"
-    if direction == "lower_better":
-        return "worse" if up else "better"
-    return "higher" if up else "lower"
-
-
-# ---------------------------------------------------------------------------
-# Bands (cached per indicator, year and kind of area)
-
-
-def bands_for(
-    pairs: Sequence[tuple[int, int]], kind: str, public: bool, breakdown_id: int = TOTAL
-) -> dict[tuple[int, int], dict[int, tuple[str | None, int | None, int | None, str | None]]]:
-    """Band of every area of ``kind`` for each (indicator, year): area_id → (band, rank, n, reason)."""
-    out: dict[tuple[int, int], Any] = {}
-    missing: list[tuple[int, int]] = []
-    for pair in pairs:
-        hit = _CACHE.get(("band", pair, kind, public, breakdown_id))
-        if hit is None:
-            missing.append(pair)
-        else:
-            out[pair] = hit
-    if missing:
-        out.update(_compute_bands(missing, kind, public, breakdown_id))
-    return out
-
-
-def _compute_bands(
-    pairs: list[tuple[int, int]], kind: str, public: bool, breakdown_id: int
-) -> dict[tuple[int, int], Any]:
-    areas = _areas_frame().filter(pl.col("kind") == kind)["area_id"].to_list()
-    ind_ids = sorted({i for i, _ in pairs})
-    years = sorted({y for _, y in pairs})
-    meta = indicator_frame()
-    result: dict[tuple[int, int], Any] = {p: {} for p in pairs}
-    if areas:
-        sql = (
-            f"SELECT {', '.join(OBS_COLUMNS)} FROM bank_observation WHERE breakdown_id = %s "
-            f"AND indicator_id IN ({_in(ind_ids)}) AND area_id IN ({_in(areas)}) AND year IN ({_in(years)})"
-        )
-        obs = _query(sql, [breakdown_id, *ind_ids, *areas, *years])
-        wanted = pl.DataFrame(
-            {"indicator_id": [p[0] for p in pairs], "year": [p[1] for p in pairs]},
-            schema={"indicator_id": pl.Int64, "year": pl.Int64},
-        )
-        obs = obs.join(wanted, on=["indicator_id", "year"], how="semi")
-        if obs.height:
-            obs = apply_disclosure(obs, meta, public=True) if public else obs
-            ranked = rank_bands(
-                obs.join(meta.select("indicator_id", "direction"), on="indicator_id", how="left").select(
-                    pl.col("indicator_id").alias("indicator"),
-                    "year",
-                    pl.lit("total").alias("sex"),
-                    "area_id",
-                    "value",
-                    "direction",
-                )  # fmt: skip
-            )
-            for (ind, year), part in ranked.partition_by(["indicator", "year"], as_dict=True).items():
-                result[(int(ind), int(year))] = {
-                    a: (b, r, n, why)
-                    for a, b, r, n, why in part.select(
-                        "area_id", "band", "rank", "n_compared", "band_reason"
-                    ).iter_rows()
-                }
-    for pair, value in result.items():
-        _CACHE.put(("band", pair, kind, public, breakdown_id), value)
-    return result
-
-
 # ---------------------------------------------------------------------------
 # The profile
 
@@ -367,10 +174,10 @@ def load_inputs(
     if indicator_ids is not None:
         meta = meta.filter(pl.col("indicator_id").is_in(list(indicator_ids)))
     ids = meta["indicator_id"].to_list()
-    own = read_values([area_id], ids, breakdown_id)
+    own = combined_values([area_id], ids, breakdown_id)
     # References are shown and tested only in the area's latest year of each indicator: read just those.
     latest = own.filter(pl.col("value").is_not_null())["year"].unique().to_list()
-    refs = read_values(reference_ids, ids, breakdown_id, year_in=latest) if reference_ids else own.clear()
+    refs = combined_values(reference_ids, ids, breakdown_id, year_in=latest) if reference_ids else own.clear()
     return meta, pl.concat([own, refs.select(own.columns)])
 
 
@@ -392,17 +199,21 @@ def build_profile(
     The default references are those of the memberships in ``until_year`` (None: now).
     """
     t0 = time.perf_counter()
-    _CACHE.sync(data_version())
-    refs = list(reference_ids) if reference_ids is not None else default_references(area_id, until_year)
+    sync()
+    tree = area_tree()
+    refs = list(reference_ids) if reference_ids is not None else tree.default_references(area_id, until_year)
     refs = [r for r in dict.fromkeys(refs) if r != area_id]
     meta, obs = load_inputs(area_id, refs, indicator_ids, breakdown_id)
     t1 = time.perf_counter()
 
     def contained(ref_id: int, year: int) -> bool:
-        return is_contained(area_id, ref_id, year=year)
+        return tree.contains(ref_id, area_id, year)
+
+    def bands(pairs: list[tuple[int, int]], kind: str) -> dict[tuple[int, int], Any]:
+        return bands_for(pairs, kind, public, breakdown_id)
 
     profile = compute_profile(
-        area_info(area_id), [area_info(r) for r in refs], meta, obs, contained,
+        tree.info(area_id), tree.infos(refs), meta, obs, contained, bands,
         public=public, lang=lang, years=years, alpha=alpha, breakdown_id=breakdown_id, until_year=until_year,
     )  # fmt: skip
     profile.timings = {"read": t1 - t0, "total": time.perf_counter() - t0}
@@ -415,6 +226,7 @@ def compute_profile(
     meta: pl.DataFrame,
     obs: pl.DataFrame,
     contained: Callable[[int, int], bool],
+    bands_of: Callable[[list[tuple[int, int]], str], dict[tuple[int, int], Any]] | None = None,
     *,
     public: bool,
     lang: str = "fi",
@@ -426,7 +238,9 @@ def compute_profile(
     """Assemble the profile from metadata and observations (disclosure, intervals, tests, bands).
 
     ``contained(ref_id, year)``: is the area part of the reference in ``year``, so that it is compared
-    with the rest of the reference (asked only for the years compared)."""
+    with the rest of the reference (asked only for the years compared). ``bands_of(pairs, kind)``: the
+    ranking bands of areas of the area's kind for these (indicator, year) pairs (see
+    :func:`kasvu.readmodel.bands_for`); None: no bands. Pure, given pure callables."""
     obs = apply_disclosure(obs, meta, public)
     m = meta.select("indicator_id", "kind", "scale", "direction")
     obs = obs.join(m, on="indicator_id", how="inner")
@@ -465,31 +279,13 @@ def compute_profile(
     )
     tested = compare(pairs, alpha=alpha) if pairs.height else pairs
     # Trends over the shown years (published values only).
-    trends = _trends(own, alpha)
+    trends = analysis.trends(own, alpha)
     # Bands in the latest year.
     bands: dict[tuple[int, int], Any] = {}
-    if area.kind in BAND_KINDS and head.height:
+    if bands_of is not None and area.kind in BAND_KINDS and head.height:
         pairs_needed = [(int(i), int(y)) for i, y in head.select("indicator_id", "year").iter_rows()]
-        bands = bands_for(pairs_needed, area.kind, public, breakdown_id)
+        bands = bands_of(pairs_needed, area.kind)
     return _assemble(area, references, meta, own, head, tested, trends, bands, public, lang, years, alpha)
-
-
-def _trends(own: pl.DataFrame, alpha: float) -> dict[int, dict[str, Any]]:
-    out: dict[int, dict[str, Any]] = {}
-    usable = own.filter(~pl.col("hidden") & pl.col("kind").is_in(["proportion", "rate"]))
-    for kind in ("proportion", "rate"):
-        part = usable.filter(pl.col("kind") == kind)
-        if part.height == 0:
-            continue
-        res = trend_test(
-            part.select("indicator_id", "year", "numerator", "denominator"),
-            ["indicator_id"],
-            kind=kind,
-            alpha=alpha,
-        )  # type: ignore[arg-type]
-        for row in res.iter_rows(named=True):
-            out[int(row["indicator_id"])] = row
-    return out
 
 
 def _value(row: dict[str, Any], prefix: str = "", generated: bool = False) -> Value:
@@ -520,14 +316,7 @@ def _assemble(
 ) -> Profile:  # fmt: skip
     infos: dict[int, IndicatorInfo] = {}
     for r in meta.iter_rows(named=True):
-        infos[r["indicator_id"]] = IndicatorInfo(
-            id=r["indicator_id"], key=r["key"],
-            title=r.get(f"title_{lang}") or r["title_fi"] or r["title_en"] or r["key"],
-            unit=r["unit"], decimals=r["decimals"], scale=r["scale"], direction=r["direction"],
-            kind=r["kind"], rights=tuple(r["rights"] or ()), generated=r["generated"],
-            attribution=r["attribution"] or "", licence=r["licence"] or "",
-            source=r.get(f"source_{lang}") or r["source"], threshold=r["threshold"],
-        )  # fmt: skip
+        infos[r["indicator_id"]] = info_of(r, lang)
     series: dict[int, list[tuple[int, float | None]]] = {}
     for ind, year, value in own.sort("year").select("indicator_id", "year", "value").iter_rows():
         series.setdefault(ind, []).append((year, value))

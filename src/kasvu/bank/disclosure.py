@@ -34,8 +34,8 @@ from collections.abc import Iterable
 import polars as pl
 from django.db import connection, transaction
 
-from kasvu.bank.loader import observations_frame
 from kasvu.bank.models import Breakdown, GroupSuppression, Indicator, Membership, Observation
+from kasvu.bank.observations import observations_frame
 from kasvu.stats.suppression import additive_constraints, suppress
 
 PRIMARY, SECONDARY = 1, 2

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from kasvu import analysis
 from kasvu.stats.intervals import poisson_rate_interval, wilson_interval
-from kasvu.stats.significance import NOT_TESTABLE, compare_to_reference, trend_test
 
 Kinds = Mapping[int, tuple[str, float]]
 
@@ -61,48 +61,10 @@ def with_intervals(values: pl.DataFrame, kinds: Kinds) -> pl.DataFrame:
 
 
 def compare(values: pl.DataFrame, pairs: pl.DataFrame, kinds: Kinds) -> pl.DataFrame:
-    """Each (area, reference) of ``pairs`` (columns ``area_id``, ``ref_id``, ``contained``) compared for every
-    indicator and year both have: adds ``verdict`` and ``p_value`` (see :func:`compare_to_reference`)."""
-    cols = ["indicator_id", "area_id", "year", "numerator", "denominator"]
-    area = values.select(cols)
-    ref = values.select(cols).rename(
-        {"area_id": "ref_id", "numerator": "ref_numerator", "denominator": "ref_denominator"}
-    )
-    joined = area.join(pairs, on="area_id").join(ref, on=["indicator_id", "ref_id", "year"])
-    out = []
-    for (ind,), part in joined.group_by(["indicator_id"], maintain_order=True):
-        kind = kinds.get(int(ind), ("proportion", 1.0))[0]
-        out.append(compare_to_reference(part, "rate" if kind == "rate" else "proportion"))
-    if not out:
-        return joined.with_columns(
-            pl.lit(None, pl.Float64).alias("p_value"), pl.lit(NOT_TESTABLE).alias("verdict")
-        )
-    return pl.concat(out).select(
-        "indicator_id", "area_id", "ref_id", "year", "verdict", "p_value", "test_reason"
-    )
+    """Moved to :func:`kasvu.analysis.compare_series` (hidden values and counts are not tested)."""
+    return analysis.compare_series(values, pairs, kinds)
 
 
 def trends(values: pl.DataFrame, kinds: Kinds) -> pl.DataFrame:
-    """Trend verdict per indicator and area over all years in ``values``, with the first and last year."""
-    out = []
-    for (ind,), part in values.group_by(["indicator_id"], maintain_order=True):
-        kind = kinds.get(int(ind), ("proportion", 1.0))[0]
-        res = trend_test(part, ["indicator_id", "area_id"], "rate" if kind == "rate" else "proportion")
-        span = (
-            part.filter(pl.col("value").is_not_null())
-            .group_by("indicator_id", "area_id")
-            .agg(pl.col("year").min().alias("first_year"), pl.col("year").max().alias("last_year"))
-        )
-        out.append(res.join(span, on=["indicator_id", "area_id"], how="left"))
-    if not out:
-        return pl.DataFrame(
-            schema={
-                "indicator_id": pl.Int64,
-                "area_id": pl.Int64,
-                "verdict": pl.String,
-                "p_value": pl.Float64,
-                "first_year": pl.Int32,
-                "last_year": pl.Int32,
-            }
-        )
-    return pl.concat(out, how="diagonal_relaxed")
+    """Moved to :func:`kasvu.analysis.series_trends` (hidden years take no part)."""
+    return analysis.series_trends(values, kinds)

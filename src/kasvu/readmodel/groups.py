@@ -1,0 +1,134 @@
+"""Values of groups, regions, counties and the country computed from their municipalities.
+
+Used wherever such an area has no stored value of an indicator (THL publishes regions' values itself;
+user groups such as West Uusimaa never have any). :func:`kasvu.stats.aggregate_groups` does the arithmetic
+(numerators and denominators summed over the members valid each year; merged municipalities counted
+through their successors); this module chooses its inputs, once for every exit:
+
+* members: :meth:`AreaTree.member_links` (the municipalities, memberships by year);
+* weights of weighted means: the population, THL's (Sotkanet 127) where it exists, else Statistics
+  Finland's (M411): :data:`POPULATION_KEYS`, in that order;
+* mergers: the successions of :meth:`AreaTree.successions`.
+
+Results are cached per (area, breakdown, indicator) and data version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from kasvu.readmodel import store
+from kasvu.readmodel.areas import area_tree
+from kasvu.readmodel.cache import backend
+from kasvu.readmodel.indicators import indicator_frame
+from kasvu.readmodel.schema import OBS_SCHEMA, TOTAL
+from kasvu.stats import aggregate_groups
+
+#: Population indicators used as weights, in order of preference (the one choice of weights).
+POPULATION_KEYS = ("sotkanet:127", "statfin:M411")
+
+COMPUTED_SCHEMA = {
+    **OBS_SCHEMA,
+    "import_run_id": pl.Int64,
+    "computed": pl.Boolean,
+    "approximate": pl.Boolean,
+    "missing_reason": pl.String,
+}
+
+
+def empty_computed() -> pl.DataFrame:
+    return pl.DataFrame(schema=COMPUTED_SCHEMA)
+
+
+def population_indicator() -> int | None:
+    """The indicator whose values weigh weighted means (see :data:`POPULATION_KEYS`)."""
+    meta = indicator_frame()
+    for key in POPULATION_KEYS:
+        ids = meta.filter(pl.col("key") == key)["indicator_id"].to_list()
+        if ids:
+            return int(ids[0])
+    return None
+
+
+def weights(member_ids: Sequence[int], breakdown_id: int = TOTAL) -> pl.DataFrame | None:
+    """Population by member and year: the first of :data:`POPULATION_KEYS` that has values for them."""
+    meta = indicator_frame()
+    for key in POPULATION_KEYS:
+        ids = meta.filter(pl.col("key") == key)["indicator_id"].to_list()
+        if ids:
+            pop = store.observations(member_ids, ids, breakdown_id)
+            if pop.height:
+                return pop.select("area_id", "year", pl.col("value").alias("weight"))
+    return None
+
+
+def _rules(meta: pl.DataFrame) -> pl.DataFrame:
+    agg = pl.col("aggregation")
+    return meta.select(
+        pl.col("indicator_id").cast(pl.String).alias("indicator"),
+        pl.when(agg.is_in(["ratio", "sum", "weighted_mean"])).then(agg).alias("rule"),
+        pl.col("scale"),
+    ).filter(pl.col("rule").is_not_null())
+
+
+def group_values(area_id: int, indicator_ids: Sequence[int], breakdown_id: int = TOTAL) -> pl.DataFrame:
+    """Values of a group/region/county/country computed from its municipalities, all years (cached)."""
+    out: list[pl.DataFrame] = []
+    missing: list[int] = []
+    cache = backend()
+    for ind in indicator_ids:
+        hit = cache.get(("group", area_id, breakdown_id, ind))
+        if hit is None:
+            missing.append(ind)
+        else:
+            out.append(hit)
+    if missing:
+        out.extend(_compute(area_id, missing, breakdown_id))
+    frames = [f for f in out if f.height]
+    return pl.concat(frames) if frames else empty_computed()
+
+
+def _compute(area_id: int, indicator_ids: list[int], breakdown_id: int) -> list[pl.DataFrame]:
+    tree = area_tree()
+    members = tree.member_links(area_id)
+    meta = indicator_frame().filter(pl.col("indicator_id").is_in(indicator_ids))
+    rules = _rules(meta)
+    member_ids = members["member_id"].unique().to_list()
+    computed = empty_computed()
+    if member_ids and rules.height:
+        obs = store.observations(member_ids, rules["indicator"].cast(pl.Int64).to_list(), breakdown_id)
+        if obs.height:
+            obs_in = obs.select(
+                pl.col("indicator_id").cast(pl.String).alias("indicator"), "area_id", "year",
+                pl.lit("total").alias("sex"), "value", "numerator", "denominator",
+            )  # fmt: skip
+            needs_weights = rules.filter(pl.col("rule") == "weighted_mean").height > 0
+            w = weights(member_ids, breakdown_id) if needs_weights else None
+            agg = aggregate_groups(obs_in, members, rules, weights=w, successions=tree.successions)
+            computed = agg.select(
+                pl.col("indicator").cast(pl.Int64).alias("indicator_id"),
+                pl.col("group_id").alias("area_id"),
+                pl.col("year").cast(pl.Int64),
+                "value", "numerator", "denominator",
+                pl.lit(None, pl.Int64).alias("sample_size"),
+                pl.lit(None, pl.Float64).alias("ci_lower"), pl.lit(None, pl.Float64).alias("ci_upper"),
+                pl.lit(0, pl.Int64).alias("flags"), pl.lit(0, pl.Int64).alias("suppressed"),
+                pl.lit(None, pl.Int64).alias("import_run_id"),
+                pl.lit(True).alias("computed"), "approximate", pl.col("reason").alias("missing_reason"),
+            )  # fmt: skip
+            flags = obs.group_by("indicator_id", "year").agg(pl.col("flags").max().alias("_f"))
+            computed = (
+                computed.join(flags, on=["indicator_id", "year"], how="left")
+                .with_columns(pl.col("_f").fill_null(0).alias("flags"))
+                .drop("_f")
+            )
+    parts = computed.partition_by("indicator_id", as_dict=True) if computed.height else {}
+    results = []
+    cache = backend()
+    for ind in indicator_ids:
+        frame = parts.get((ind,), computed.clear())
+        cache.put(("group", area_id, breakdown_id, ind), frame)
+        results.append(frame)
+    return results

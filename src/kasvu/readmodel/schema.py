@@ -1,0 +1,86 @@
+"""The one frame the read model returns, and what its columns mean.
+
+:func:`kasvu.readmodel.read_values` returns one row per indicator, area and period (the bank's periods are
+years, column ``year``) with :data:`VALUE_SCHEMA`. The same meanings are written into every download's
+metadata (:data:`COLUMN_MEANINGS`), so a CSV from the web, the API and the bundle explain themselves alike.
+Pure.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+TOTAL = 1  # Breakdown id of "total"
+
+#: Stored observations as the read model reads them (one SQL query via the unique index).
+OBS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "indicator_id": pl.Int64,
+    "area_id": pl.Int64,
+    "year": pl.Int64,
+    "value": pl.Float64,
+    "numerator": pl.Float64,
+    "denominator": pl.Float64,
+    "sample_size": pl.Int64,
+    "ci_lower": pl.Float64,
+    "ci_upper": pl.Float64,
+    "flags": pl.Int64,
+    "suppressed": pl.Int64,
+}
+OBS_COLUMNS = list(OBS_SCHEMA)
+
+#: What :func:`kasvu.readmodel.read_values` adds to the stored columns.
+DERIVED_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "import_run_id": pl.Int64,  # the import that last changed a stored value; null when computed
+    "computed": pl.Boolean,  # computed from the members (a group, region, county or the country)
+    "approximate": pl.Boolean,  # computed as a population-weighted mean (see readmodel.groups)
+    "missing_reason": pl.String,  # no value: why ("2 of 8 members have no data")
+    "group_suppressed": pl.Int64,  # the stored disclosure pattern of a computed value (1/2)
+    "hidden": pl.Boolean,  # hidden from the public (the stored pattern or the primary rule)
+    "suppression_reason": pl.String,  # why hidden, in English (see R_PRIMARY, R_SECONDARY)
+    "internal": pl.Boolean,  # shown only because the reader is internal
+    "kind": pl.String,  # proportion / rate / count
+    "scale": pl.Float64,  # 100 per cent, 1000 per mille, ...; 1 for counts
+    "decimals": pl.Int64,
+    "generated": pl.Boolean,  # generated demo data (by the source or by the flags)
+    "lower": pl.Float64,  # 95 % interval: Wilson, exact Poisson or the source's own
+    "upper": pl.Float64,
+    "interval_method": pl.String,
+    "interval_reason": pl.String,  # why there is no interval
+}
+VALUE_SCHEMA = {**OBS_SCHEMA, **DERIVED_SCHEMA}
+
+# Reasons, in English; the web layer and the reports translate them (they are msgids in the catalogues).
+R_PRIMARY = "fewer than {n} persons"
+R_SECONDARY = "hidden to protect another value"
+R_COUNT = "a count has no sampling interval"
+R_NO_COUNTS = "no numerator or denominator"
+
+
+def empty_stored() -> pl.DataFrame:
+    return pl.DataFrame(schema={**OBS_SCHEMA, "import_run_id": pl.Int64})
+
+
+#: Meanings of the columns of every export (bank export, web downloads, API, open-data bundle).
+COLUMN_MEANINGS = {
+    "indicator": "kasvu's indicator key: <source>:<id at source>",
+    "area": "kind:code, e.g. municipality:444",
+    "breakdown": "total, male, female, or e.g. grade=5;sex=female",
+    "value": "the value as published (unit in 'unit'); empty when suppressed for the public",
+    "numerator": "count in the numerator (e.g. persons), where the source gives it",
+    "denominator": "count in the denominator, where known",
+    "sample_size": "respondents (surveys)",
+    "ci_lower": "lower bound of the 95 % confidence interval (downloads of pages: the one shown; "
+    "bank export and API: the source's own, surveys)",
+    "lower": "lower bound of the 95 % interval: Wilson (per cent), exact Poisson (rates), or the source's",
+    "suppressed": "hidden to protect persons (small numbers): true, or the reason",
+    "computed": "true when kasvu computed the value of a group from its members",
+    "computed_from_members": "true when kasvu computed the value of a group from its members",
+    "internal_unpublished": "true when the value is shown only to internal users (would be suppressed)",
+    "generated": "true for generated demo data, not real",
+    "generated_demo_data": "true for generated demo data, not real",
+    "flags": "provisional, break_in_series, suppressed_at_source, generated (generated demo data, not "
+    "real), denominator_derived",
+    "import_id": "the import that last changed this value (see kasvu imports)",
+    "retrieved_at": "when the source was read",
+    "licence": "licence of the data; THL and Statistics Finland data are CC BY 4.0",
+}
