@@ -78,7 +78,7 @@ def _clear_redis_caches(aliases):
 def _fresh_value_caches():
     """Tests roll back their data, so ids (and with them the data version) repeat: forget cached values,
     cached pages and rate-limit counters."""
-    from kasvu.values import clear_caches
+    from kasvu.readmodel import clear_caches
 
     clear_caches()
     _clear_redis_caches(("pages", "ratelimit"))

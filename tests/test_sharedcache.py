@@ -8,7 +8,9 @@ import pytest
 from django.core.cache import caches
 from django.db import connection
 
-from kasvu import sharedcache, values
+from kasvu import sharedcache
+from kasvu.readmodel import data_version
+from kasvu.readmodel.cache import LocalBackend
 
 
 def test_without_redis_the_caches_are_database_tables():
@@ -36,8 +38,8 @@ def test_migrate_created_the_cache_tables():
 
 @pytest.mark.django_db
 def test_a_value_one_process_computed_is_read_by_another_under_the_same_data_version():
-    version = values.data_version()
-    first, second = values._VersionedCache(), values._VersionedCache()  # two server processes
+    version = data_version()
+    first, second = LocalBackend(), LocalBackend()  # two server processes
     first.sync(version)
     first.put(("group", 1, 1, 7), {"computed": "once"})
     second.sync(version)
@@ -48,8 +50,8 @@ def test_a_value_one_process_computed_is_read_by_another_under_the_same_data_ver
 
 @pytest.mark.django_db
 def test_clear_hides_old_entries_from_every_process():
-    version = values.data_version()
-    first, second = values._VersionedCache(), values._VersionedCache()
+    version = data_version()
+    first, second = LocalBackend(), LocalBackend()
     first.sync(version)
     first.put("indicators", "old")
     first.clear()

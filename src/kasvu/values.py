@@ -14,8 +14,8 @@ import polars as pl
 
 from kasvu.readmodel import store as _store
 from kasvu.readmodel.areas import AreaInfo, area_tree
+from kasvu.readmodel.cache import LocalBackend, clear_caches
 from kasvu.readmodel.cache import backend as _backend
-from kasvu.readmodel.cache import clear_caches
 from kasvu.readmodel.disclosure import apply_disclosure
 from kasvu.readmodel.groups import group_values
 from kasvu.readmodel.indicators import indicator_frame, value_kind
@@ -57,6 +57,7 @@ class _CacheProxy:
 
 
 _CACHE = _CacheProxy()
+_VersionedCache = LocalBackend
 
 
 def read_observations(
