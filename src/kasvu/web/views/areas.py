@@ -14,10 +14,9 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from kasvu import charts, profiles, values
+from kasvu import charts, profiles, values, verdicts
 from kasvu.bank.models import Area
 from kasvu.web.views.common import (
-    ASSESSMENTS,
     BAND_AMONG,
     BANDS,
     KIND_LABELS,
@@ -33,6 +32,8 @@ from kasvu.web.views.common import (
 
 #: Reference areas offered in the profile's form (compare municipalities on the compare page).
 REFERENCE_KINDS = ("country", "region", "county", "group")
+#: Verdicts listed beside the area's value: those of a test that ran (the reference columns say why a value is missing).
+TESTED = ("better", "worse", "higher", "lower", "no_difference")
 PROFILE_KINDS = ("municipality", "district", "group", "county", "region", "subregion", "country")
 
 
@@ -95,14 +96,28 @@ def _row_view(row: profiles.Row, area_name: str) -> dict[str, Any]:
     ind = row.indicator
     latest = _value_view(row.latest, ind.decimals, ind.unit)
     comparisons = []
+    code = getattr(_LANG, "code", "fi")
+    mine = verdicts.Side(
+        area_name,
+        verdicts.shown(row.latest.value, ind.unit, ind.decimals, code),
+        hidden=row.latest.suppressed,
+    )
     for c in row.comparisons:
         ref = _value_view(c.reference_value, ind.decimals, ind.unit)
-        label = str(ASSESSMENTS.get(c.assessment, c.assessment))
+        theirs = verdicts.Side(
+            c.reference.name(code),
+            verdicts.shown(c.reference_value.value, ind.unit, ind.decimals, code),
+            hidden=c.reference_value.suppressed,
+        )
+        why = verdicts.why_not_compared(mine, theirs)
+        assess = c.assessment if not why else "none" if why.startswith("ref_") else "not_testable"
         comparisons.append(
             {
                 "ref": ref,
-                "assessment": c.assessment,
-                "label": label,
+                "assessment": assess,
+                # About this area, naming the reference: "heikompi kuin Uusimaa (9,2 %)".
+                "label": verdicts.relation(assess, mine, theirs, code),
+                "sentence": verdicts.sentence(assess, mine, theirs, code),
                 "reason": reason_text(c.reason) if c.assessment == "not_testable" else "",
                 "approximate": c.approximate,
             }
@@ -189,6 +204,14 @@ def row_html(row: dict[str, Any], area_key: str, w: _Words) -> str:
         f'<td class="num">{latest["year"] or ""}</td>',
         f'<td class="num{internal}">{_value_cell(latest, w, main=True)}</td>',
     ]
+    said = [
+        f'<li><span class="verdict v-{c["assessment"]}">{escape(c["label"])}</span></li>'
+        for c in row["comparisons"]
+        if c["assessment"] in TESTED
+    ]
+    cells.append(
+        f'<td class="cmp-verdicts"><ul class="verdicts">{"".join(said)}</ul></td>' if said else "<td></td>"
+    )
     t = row["trend"]
     cells.append(
         f'<td><span class="trend {t["assessment"]}"><span class="arrow" aria-hidden="true">{t["arrow"]}</span> '
@@ -204,12 +227,7 @@ def row_html(row: dict[str, Any], area_key: str, w: _Words) -> str:
         else "<td></td>"
     )
     for c in row["comparisons"]:
-        verdict = (
-            f'<br><span class="verdict v-{c["assessment"]}">{escape(c["label"])}</span>'
-            if c["assessment"] != "not_testable"
-            else ""
-        )
-        cells.append(f'<td class="cmp num">{_value_cell(c["ref"], w, main=False)}{verdict}</td>')
+        cells.append(f'<td class="cmp num">{_value_cell(c["ref"], w, main=False)}</td>')
     cells.append(f'<td><span class="visually-hidden">{escape(row["series_text"])}</span>{row["spark"]}</td>')
     return "<tr>" + "".join(cells) + "</tr>"
 

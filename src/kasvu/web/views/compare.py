@@ -10,9 +10,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from kasvu import charts, peers, profiles, values
+from kasvu import verdicts as verdicts_
 from kasvu.bank.models import Area, Indicator
+from kasvu.stats.significance import HIGHER, LOWER
 from kasvu.web.views.common import (
-    ASSESSMENTS,
     MAX_COMPARED,
     area_options,
     download,
@@ -51,10 +52,70 @@ def _find_peers(base: Area, bg_keys: list[str], k: int) -> tuple[list[Area], str
     return [found[i] for i in near["area_id"].to_list() if i in found], ""
 
 
+def _oriented_pairs(shown: pl.DataFrame, areas: list[Area]) -> pl.DataFrame:
+    """Every other area (``area``) against the first (``ref``), in the first area's latest year.
+
+    An area inside the first (Lohja in West Uusimaa) is compared with the rest of it (``contained``). When
+    the first lies inside the other (Lohja first, West Uusimaa second), the test runs the other way round,
+    Lohja against the rest of the group (``swapped``): the group is higher than Lohja exactly when the rest
+    of it is, so the verdict is then turned back to be about the group.
+    """
+    cols = ("value", "numerator", "denominator", "ci_lower", "ci_upper")
+    first = areas[0].id
+    base = shown.filter(pl.col("area_id") == first).select(
+        "indicator_id", "year", "kind", *[pl.col(c).alias(f"ref_{c}") for c in cols]
+    )
+    others = shown.filter(pl.col("area_id") != first).select("indicator_id", "area_id", "year", *cols)
+    pairs = others.join(base, on=["indicator_id", "year"])
+    years = pairs.select("area_id", "year").unique()
+    flags = [
+        (a, y, values.is_contained(a, first, year=y), values.is_contained(first, a, year=y))
+        for a, y in years.iter_rows()
+    ]
+    grid = pl.DataFrame(
+        flags, schema={"area_id": pl.Int64, "year": pl.Int64, "inside": pl.Boolean, "swapped": pl.Boolean},
+        orient="row",
+    )  # fmt: skip
+    pairs = pairs.join(grid, on=["area_id", "year"]).with_columns(pl.col("swapped") & ~pl.col("inside"))
+    swap = pl.col("swapped")
+    return pairs.select(
+        "indicator_id", "kind", pl.col("area_id").alias("ref_id"),
+        *[pl.when(swap).then(pl.col(f"ref_{c}")).otherwise(pl.col(c)).alias(c) for c in cols],
+        *[pl.when(swap).then(pl.col(c)).otherwise(pl.col(f"ref_{c}")).alias(f"ref_{c}") for c in cols],
+        (pl.col("inside") | swap).alias("contained"), "swapped",
+    )  # fmt: skip
+
+
+_TURNED = {HIGHER: LOWER, LOWER: HIGHER}
+
+
+def verdicts_against_first(shown: pl.DataFrame, areas: list[Area]) -> dict[tuple[int, int], str]:
+    """(indicator_id, area_id) → the core's verdict about that area against the first area, for every
+    other area and indicator of ``shown`` (one year per indicator), Benjamini–Hochberg adjusted over all."""
+    pairs = _oriented_pairs(shown, areas)
+    if not pairs.height:
+        return {}
+    tested = profiles.compare(pairs)
+    return {
+        (r["indicator_id"], r["ref_id"]): _TURNED.get(r["verdict"], r["verdict"])
+        if r["swapped"]
+        else r["verdict"]
+        for r in tested.iter_rows(named=True)
+    }
+
+
+def turned(verdict: str) -> str:
+    """The same verdict seen from the other side: A higher than B is B lower than A."""
+    return _TURNED.get(verdict, verdict)
+
+
 def _table(
     areas: list[Area], indicator_ids: list[int] | None, public: bool
 ) -> tuple[list[dict[str, Any]], pl.DataFrame]:
-    """One row per indicator: each area's value in the latest year of the first area, tested against it."""
+    """One row per indicator: each area's value in the latest year of the first area, tested against it.
+
+    The verdict under an area is about that area ("Vihti: 11,3 % – heikompi kuin Lohja (9,2 %)"), never
+    about the first one."""
     meta = values.indicator_frame()
     ids = indicator_ids or values.indicator_ids_with_data([areas[0].id])
     meta = meta.filter(pl.col("indicator_id").is_in(ids))
@@ -64,52 +125,60 @@ def _table(
     )
     latest = first.group_by("indicator_id").agg(pl.col("year").max().alias("latest_year"))
     shown = data.join(latest, left_on=["indicator_id", "year"], right_on=["indicator_id", "latest_year"])
-    base = shown.filter(pl.col("area_id") == areas[0].id)
-    others = shown.filter(pl.col("area_id") != areas[0].id)
-    pairs = base.select("indicator_id", "kind", "value", "numerator", "denominator", "ci_lower", "ci_upper").join(
-        others.select("indicator_id", pl.col("area_id").alias("ref_id"),
-                      *[pl.col(c).alias(f"ref_{c}") for c in ("value", "numerator", "denominator", "ci_lower",
-                                                             "ci_upper")]),
-        on="indicator_id",
-    ).with_columns(pl.lit(False).alias("contained"))  # fmt: skip
-    tested = (
-        profiles.compare(pairs)
-        if pairs.height
-        else pairs.with_columns(pl.lit(None, pl.String).alias("verdict"))
-    )
-    verdicts = {(r["indicator_id"], r["ref_id"]): r["verdict"] for r in tested.iter_rows(named=True)}
+    verdicts = verdicts_against_first(shown, areas)
     rows = []
     info = {r["indicator_id"]: r for r in meta.iter_rows(named=True)}
+    code = lang()
+    first_name = areas[0].name(code)
     for ind_id, part in shown.sort("indicator_id").partition_by("indicator_id", as_dict=True).items():
         m = info[ind_id[0]]
+        by_area = {r["area_id"]: r for r in part.iter_rows(named=True)}
+
+        def side(a: Area, r: dict[str, Any], m: dict[str, Any] = m) -> verdicts_.Side:
+            v = r.get("value")
+            text = verdicts_.shown(v, m["unit"], m["decimals"], code)
+            return verdicts_.Side(a.name(code), text, hidden=bool(r.get("hidden")) and v is None)
+
+        base_side = side(areas[0], by_area.get(areas[0].id, {}))
         cells = []
         for a in areas:
-            hit = part.filter(pl.col("area_id") == a.id)
-            r = hit.row(0, named=True) if hit.height else {}
+            r = by_area.get(a.id, {})
             v = r.get("value")
             suppressed = bool(r.get("hidden")) and v is None
-            verdict = verdicts.get((ind_id[0], a.id))
-            assess = profiles.assessment(verdict, m["direction"]) if verdict else ""
+            assess, label = "", ""
+            if a != areas[0]:
+                verdict = verdicts.get((ind_id[0], a.id))
+                assess = profiles.assessment(verdict, m["direction"]) if verdict else "not_testable"
+                mine = side(a, r)
+                if verdicts_.why_not_compared(mine, base_side):
+                    assess = "none"
+                label = verdicts_.sentence(assess, mine, base_side, code)
             cells.append({
-                "text": charts.format_number(v, m["decimals"], lang()) if v is not None else "",
-                "interval": (f"{charts.format_number(r['lower'], m['decimals'], lang())}–"
-                             f"{charts.format_number(r['upper'], m['decimals'], lang())}")
+                "text": charts.format_number(v, m["decimals"], code) if v is not None else "",
+                "interval": (f"{charts.format_number(r['lower'], m['decimals'], code)}–"
+                             f"{charts.format_number(r['upper'], m['decimals'], code)}")
                 if r.get("lower") is not None else "",
                 "suppressed": reason_text(r.get("suppression_reason")) if suppressed else "",
                 "internal": bool(r.get("internal")),
                 "assessment": assess,
-                "label": str(ASSESSMENTS.get(assess, "")) if assess and a != areas[0] else "",
+                "label": label,
             })  # fmt: skip
-        title = m.get(f"title_{lang()}") or m["title_fi"]
+        title = m.get(f"title_{code}") or m["title_fi"]
         rows.append({"key": m["key"], "title": title, "unit": m["unit"], "year": part["year"][0],
-                     "generated": m["generated"], "cells": cells})  # fmt: skip
+                     "generated": m["generated"], "cells": cells, "first": first_name})  # fmt: skip
     rows.sort(key=lambda r: r["title"].lower())
     export = shown.join(meta.select("indicator_id", "key", "unit"), on="indicator_id").join(
-        pl.DataFrame({"area_id": [a.id for a in areas], "area": [a.name(lang()) for a in areas],
+        pl.DataFrame({"area_id": [a.id for a in areas], "area": [a.name(code) for a in areas],
                       "area_code": [a.code for a in areas]}), on="area_id",
     ).select(pl.col("key").alias("indicator"), "unit", "area_code", "area", "year", "value",
              pl.col("lower").alias("ci_lower"), pl.col("upper").alias("ci_upper"),
              pl.col("suppression_reason").alias("suppressed"), pl.col("internal").alias("internal_unpublished"))  # fmt: skip
+    labels = pl.DataFrame(
+        [(r["key"], a.code, c["label"]) for r in rows for a, c in zip(areas, r["cells"], strict=True)],
+        schema={"indicator": pl.String, "area_code": pl.String, "comparison_with_first": pl.String},
+        orient="row",
+    )
+    export = export.join(labels, on=["indicator", "area_code"], how="left")
     return rows, export.sort("indicator", "area")
 
 

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kasvu import charts, values
+from kasvu import charts, profiles, values, verdicts
 from kasvu.bank.models import Area, Indicator, Observation
 from kasvu.importers.base import FLAG_BREAK_IN_SERIES, FLAG_GENERATED, FLAG_PROVISIONAL
 from kasvu.rights import RIGHTS
@@ -306,6 +306,36 @@ def _metadata(ind: Indicator) -> list[tuple[str, str]]:
     return [(k, str(v)) for k, v in rows if v]
 
 
+def _comparisons(view: IndicatorView) -> list[dict[str, str]]:
+    """The first area against each other area in the year shown: "Vihti: 11,3 % – heikompi kuin Uusimaa
+    (9,2 %)", the same test and wording as the compare page and the profile."""
+    from kasvu.web.views.compare import turned, verdicts_against_first
+
+    if len(view.areas) < 2 or view.year is None:
+        return []
+    ind, code = view.indicator, lang()
+    shown = view.series.filter(pl.col("year") == view.year)
+    got = verdicts_against_first(shown, view.areas)
+    rows = {r["area_id"]: r for r in shown.iter_rows(named=True)}
+
+    def side(a: Area) -> verdicts.Side:
+        r = rows.get(a.id, {})
+        v = r.get("value")
+        text = verdicts.shown(v, ind.unit, ind.decimals, code)
+        return verdicts.Side(a.name(code), text, hidden=bool(r.get("hidden")) and v is None)
+
+    first = side(view.areas[0])
+    out = []
+    for other in view.areas[1:]:
+        theirs = side(other)
+        verdict = got.get((ind.id, other.id))
+        assess = profiles.assessment(turned(verdict), ind.direction) if verdict else "not_testable"
+        if verdicts.why_not_compared(first, theirs):
+            assess = "none"
+        out.append({"assessment": assess, "text": verdicts.sentence(assess, first, theirs, code)})
+    return out
+
+
 def indicator(request: HttpRequest, key: str) -> HttpResponse:
     view = read_view(request, key)
     ind = view.indicator
@@ -352,6 +382,7 @@ def indicator(request: HttpRequest, key: str) -> HttpResponse:
         "figures": figures,
         "no_map": no_map,
         "metadata": _metadata(ind),
+        "comparisons": _comparisons(view),
         "query": query,
         "generated": generated,
         "area_slots": [options_html(area_options(), k) for k in ([a.key for a in view.areas] + [""] * 5)[:5]],
