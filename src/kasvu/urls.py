@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("bank/", include("kasvu.knowledge.urls")),
     path("reports/", include("kasvu.reports.urls")),
     path("surveys/", include("kasvu.surveys.urls")),
+    path("collection/", include("kasvu.collection.urls")),
     path("", include("kasvu.web.urls")),
     prefix_default_language=False,
 )

@@ -121,10 +121,11 @@ class ImportResult:
                 f"{self.name}: {self.response.municipality.name()}: saved ({self.response.get_status_display()})."
             ]
         lines = []
+        row_word = _("row")
         for key, items in self.messages.items():
             for severity, text in items:
                 prefix = _("error") if severity == "error" else _("warning")
-                lines.append(f"{self.name}, {_('row')} {self.rows.get(key, '?')}, {key}: {prefix}: {text}")
+                lines.append(f"{self.name}, {row_word} {self.rows.get(key, '?')}, {key}: {prefix}: {text}")
         if self.saved:
             lines.append(
                 f"{self.name}: {self.response.municipality.name()}: saved ({self.response.get_status_display()})."

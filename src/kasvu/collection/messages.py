@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from kasvu.collection.spec import FieldSpec, Problem
@@ -37,7 +37,7 @@ def problem_text(problem: Problem, fields: dict[str, FieldSpec]) -> str:
         n = int(p["decimals"])
         if n == 0:
             return _("Give a whole number, without decimals.")
-        return _("Give at most %(n)s decimals.") % {"n": n}
+        return ngettext("Give at most %(n)s decimal.", "Give at most %(n)s decimals.", n) % {"n": n}
     if problem.code == "below_min":
         return _("The value cannot be below %(min)s.") % {"min": number_text(p["min"])}
     if problem.code == "above_max":
