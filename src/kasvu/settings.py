@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "kasvu.accounts",
     "kasvu.plans",
     "kasvu.knowledge",
+    "kasvu.search",
     "kasvu.api",
     "kasvu.surveys",
     "kasvu.reports",

@@ -24,8 +24,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kasvu.bank.models import Area, Indicator
-from kasvu.knowledge.stemming import index_terms
 from kasvu.rights import RIGHTS
+from kasvu.search.morphology import index_terms
 
 
 def _pick(obj: object, field: str, lang: str | None = None) -> str:

@@ -1,7 +1,8 @@
 """Full-text search over the knowledge bank, on SQLite and PostgreSQL.
 
-Both backends search the same stemmed terms (:mod:`kasvu.knowledge.stemming`),
-stored in ``Entry.search_terms`` on every save:
+Both backends search the same terms (:mod:`kasvu.search.morphology`: Voikko
+base forms and compound parts, Snowball stems), stored in
+``Entry.search_terms`` on every save:
 
 - SQLite: an FTS5 virtual table ``knowledge_entry_fts`` (rowid = entry id),
   created by migration 0002, kept in sync by signals (:mod:`.signals`) and
@@ -20,7 +21,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import QuerySet
 
-from kasvu.knowledge.stemming import fts5_match, tsquery_raw
+from kasvu.search.morphology import fts5_match, tsquery_raw
 
 FTS_TABLE = "knowledge_entry_fts"
 CREATE_FTS = f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(terms, tokenize='unicode61 remove_diacritics 0')"
@@ -58,7 +59,7 @@ def purge_deleted(using: str = "default") -> None:
 def rebuild(using: str = "default") -> int:
     """Recompute every entry's terms and, on SQLite, refill the FTS5 table. Returns the count."""
     from kasvu.knowledge.models import Entry
-    from kasvu.knowledge.stemming import index_terms
+    from kasvu.search.morphology import index_terms
 
     entries = list(Entry.objects.using(using).all())
     for entry in entries:
