@@ -179,8 +179,8 @@ def test_import_file_with_a_yaml_mapping(tmp_path: Path) -> None:
         batch.observations.filter((pl.col("year") == 2023) & (pl.col("sex") == "total"))["value"][0]
         == 278_318
     )
-    with pytest.raises(ImportFailed, match="needs a mapping"):
-        import_file(PX_11RC)
+    # Without a mapping the file is read by convention (tests/importers/test_convention.py).
+    assert import_file(PX_11RC).indicators[0].key == "statfin:11rc:vaesto"
 
 
 # ---------------------------------------------------------------- broken files

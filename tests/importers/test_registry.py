@@ -14,7 +14,7 @@ from .conftest import DATA
 
 def test_builtins_are_registered() -> None:
     assert {"sotkanet", "sotkanet-2013", "px", "jsonstat", "table"} <= set(IMPORTERS)
-    assert get_importer("px").needs_mapping
+    assert not get_importer("px").needs_mapping  # read by convention when no mapping is given
 
 
 def test_user_importer(tmp_path: Path) -> None:

@@ -100,16 +100,20 @@ def _read_sotkanet_2013(path: Path) -> ParsedBatch:
     return load_sotkanet_2013(Path(path))
 
 
-def _read_px(path: Path, *, mapping: str | Path | Mapping[str, Any]) -> ParsedBatch:
+def _read_px(path: Path, *, mapping: str | Path | Mapping[str, Any] | None = None) -> ParsedBatch:
+    from kasvu.importers.convention import infer_mapping
     from kasvu.importers.px import px_to_batch, read_px
 
-    return px_to_batch(read_px(path), _mapping(mapping))
+    cube = read_px(path)
+    return px_to_batch(cube, _mapping(mapping) if mapping is not None else infer_mapping(cube))
 
 
-def _read_jsonstat(path: Path, *, mapping: str | Path | Mapping[str, Any]) -> ParsedBatch:
+def _read_jsonstat(path: Path, *, mapping: str | Path | Mapping[str, Any] | None = None) -> ParsedBatch:
+    from kasvu.importers.convention import infer_mapping
     from kasvu.importers.jsonstat import jsonstat_to_batch, read_jsonstat
 
-    return jsonstat_to_batch(read_jsonstat(path), _mapping(mapping))
+    cube = read_jsonstat(path)
+    return jsonstat_to_batch(cube, _mapping(mapping) if mapping is not None else infer_mapping(cube))
 
 
 def _read_table(path: Path) -> ParsedBatch:
@@ -122,8 +126,8 @@ for _importer in (
     Importer("table", "kasvu's XLSX/CSV layout for local indicators", _read_table, (".xlsx", ".csv")),
     Importer("sotkanet", "Sotkanet /json or /csv output saved to a file", _read_sotkanet),
     Importer("sotkanet-2013", "The 2013 Sotkanet archive folder shipped with kasvu", _read_sotkanet_2013),
-    Importer("px", "PX (PC-Axis) file from Statistics Finland, with a mapping", _read_px, (".px",), True),
-    Importer("jsonstat", "JSON-stat 2 dataset from StatFin PxWeb, with a mapping", _read_jsonstat, (), True),
+    Importer("px", "PX (PC-Axis) file, read by convention or with a mapping", _read_px, (".px",)),
+    Importer("jsonstat", "JSON-stat 2 dataset (PxWeb), read by convention or with a mapping", _read_jsonstat),
 ):
     register(_importer)
 

@@ -89,6 +89,9 @@ class Cube:
     decimals: int | None = None
     last_updated: datetime | None = None
     table_id: str = ""
+    #: Per value of the contents dimension (role "metric"): unit by language, and decimals.
+    content_units: dict[str, dict[str, str]] = field(default_factory=dict)
+    content_decimals: dict[str, int] = field(default_factory=dict)
 
     def dimension(self, name: str) -> Dimension:
         for dim in self.dimensions:
@@ -189,6 +192,9 @@ def cube_to_batch(cube: Cube, mapping: Mapping[str, Any], *, source: str = "px")
     axes = {d.id for d in (area_dim, year_dim, sex_dim) if d is not None}
 
     frame = cube.to_frame().with_row_index("row", offset=1)
+    skip = (mapping.get("area") or {}).get("skip") if isinstance(mapping.get("area"), Mapping) else None
+    if area_dim is not None and skip:
+        frame = frame.filter(~pl.col(area_dim.id).is_in([str(code) for code in skip]))
     frames, metas = [], []
     for number, spec in enumerate(specs, start=1):
         where = f"indicators[{number}]"
@@ -225,6 +231,7 @@ def cube_to_batch(cube: Cube, mapping: Mapping[str, Any], *, source: str = "px")
                 sex_const,
                 sex_values,
                 cube.file,
+                _area_values(mapping.get("area")),
             )
         )
         metas.append(_meta(cube, spec, source))
@@ -246,6 +253,12 @@ def cube_to_batch(cube: Cube, mapping: Mapping[str, Any], *, source: str = "px")
         area_kind=mapping.get("area_kind"),
         row_kind="cell",
     )
+
+
+def _area_values(spec: Any) -> dict[str, str]:
+    """``area.values``: the table's area codes (or labels' codes) → codes kasvu knows, e.g. ``{"091": "KU091"}``."""
+    values = spec.get("values") if isinstance(spec, Mapping) else None
+    return {str(k): str(v) for k, v in values.items()} if isinstance(values, Mapping) else {}
 
 
 def _sex_values(spec: Any, dim: Dimension | None, const: str | None, mfile: str) -> dict[str, str]:
@@ -285,8 +298,11 @@ def _observations(
     sex_const: str | None,
     sex_values: Mapping[str, str],
     file: str,
+    area_values: Mapping[str, str] | None = None,
 ) -> pl.DataFrame:
     area = pl.col(area_dim.id) if area_dim else pl.lit(area_const)
+    if area_dim is not None and area_values:
+        area = area.replace(dict(area_values))
     year_text = pl.col(year_dim.id) if year_dim else pl.lit(year_const)
     if sex_dim:
         selected = selected.filter(pl.col(sex_dim.id).is_in(list(sex_values)))

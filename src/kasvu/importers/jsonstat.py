@@ -59,6 +59,7 @@ def read_jsonstat(source: str | Path | bytes | Mapping[str, Any], *, file: str |
     unit = _unit(doc, metric)
     decimals = ext.get("decimals", unit.get("decimals"))
     notes = doc.get("note") or []
+    content_units, content_decimals = _content_units(doc, metric, language)
     return Cube(
         file=file,
         dimensions=dimensions,
@@ -72,6 +73,8 @@ def read_jsonstat(source: str | Path | bytes | Mapping[str, Any], *, file: str |
         decimals=int(decimals) if isinstance(decimals, int) else None,
         last_updated=_date(doc.get("updated")),
         table_id=str(ext.get("tableid", "")),
+        content_units=content_units,
+        content_decimals=content_decimals,
     )
 
 
@@ -161,6 +164,27 @@ def _unit(doc: Mapping[str, Any], metric: Dimension | None) -> dict[str, Any]:
     units = ((doc.get("dimension") or {}).get(metric.id, {}).get("category") or {}).get("unit") or {}
     first: object = next(iter(units.values()), {}) if isinstance(units, Mapping) else {}
     return dict(first) if isinstance(first, Mapping) else {}
+
+
+def _content_units(
+    doc: Mapping[str, Any], metric: Dimension | None, language: str
+) -> tuple[dict[str, dict[str, str]], dict[str, int]]:
+    """``category.unit`` of the metric dimension: code → {language: unit}, code → decimals."""
+    if metric is None:
+        return {}, {}
+    units = ((doc.get("dimension") or {}).get(metric.id, {}).get("category") or {}).get("unit") or {}
+    texts: dict[str, dict[str, str]] = {}
+    decimals: dict[str, int] = {}
+    if isinstance(units, Mapping):
+        for code, unit in units.items():
+            if not isinstance(unit, Mapping):
+                continue
+            text = unit.get("base") or unit.get("label")
+            if text:
+                texts[str(code)] = {language: str(text)}
+            if isinstance(unit.get("decimals"), int):
+                decimals[str(code)] = int(unit["decimals"])
+    return texts, decimals
 
 
 def _plain(text: str) -> str:

@@ -272,12 +272,31 @@ def read_px(source: str | Path | bytes, *, file: str | None = None) -> Cube:
         if elim and elim[0] not in ("YES", "NO"):
             elimination = codes[labels[default].index(elim[0])] if elim[0] in labels[default] else None
         role = "time" if _get(kw, "TIMEVAL", None, (name,)) is not None else None
+        if role is None and name in (_get(kw, "CONTVARIABLE") or []):
+            role = "metric"
         dims.append(Dimension(name, names, list(codes), labels, elimination, role))
 
     first_line = text[: match.end()].count("\n") + 1
     values, symbols = _parse_data(block, file=file, first_line=first_line)
     check_size(file, dims, len(values))
 
+    content_units: dict[str, dict[str, str]] = {}
+    content_decimals: dict[str, int] = {}
+    metric = next((d for d in dims if d.role == "metric"), None)
+    if metric is not None:
+        for position, code in enumerate(metric.codes):
+            units = {}
+            for lang in languages:
+                label_lang = lang if lang in metric.labels else default
+                label = metric.labels[label_lang][position]
+                got = _get(kw, "UNITS", None if lang == default else lang, (label,))
+                if got and "".join(got).strip():
+                    units[lang] = " ".join(got)
+            if units:
+                content_units[code] = units
+            precision = _get(kw, "PRECISION", None, (metric.id, metric.labels[default][position]))
+            if precision and precision[0].isdigit():
+                content_decimals[code] = int(precision[0])
     notes = by_lang("NOTE")
     decimals = _get(kw, "DECIMALS")
     updated = next((v for (k, lang, _), v in kw.items() if k == "LAST-UPDATED" and lang is None), None)
@@ -294,6 +313,8 @@ def read_px(source: str | Path | bytes, *, file: str | None = None) -> Cube:
         decimals=int(decimals[0]) if decimals and decimals[0].isdigit() else None,
         last_updated=_px_date(updated[0]) if updated else None,
         table_id=(_get(kw, "TABLEID") or _get(kw, "MATRIX") or [""])[0],
+        content_units=content_units,
+        content_decimals=content_decimals,
     )
 
 
