@@ -82,3 +82,62 @@ def test_api_rate_limit_per_token_is_logged(clients):
     assert [client.get("/api/v1/me").status_code for _ in range(3)] == [200, 200, 429]
     assert AuditEvent.objects.filter(kind="denied", username="viewer", detail__contains="rate limit").exists()
     assert clients["analyst"].get("/api/v1/me").status_code == 200  # another token has its own budget
+
+
+def test_a_password_that_repeats_the_username_is_refused(django_user_model, db):
+    with pytest.raises(ValidationError) as refused:
+        validate_password("viewer1viewer1", django_user_model(username="viewer1"))
+    assert [e.code for e in refused.value.error_list] == ["password_contains_username"]
+    assert refused.value.messages == ["Salasanassa ei saa olla käyttäjätunnusta."]
+
+
+def test_users_add_checks_the_new_users_password_against_its_username(db, monkeypatch):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    monkeypatch.setenv("NEW_PASSWORD", "viewer1viewer1")
+    with pytest.raises(CommandError, match="Salasanassa ei saa olla käyttäjätunnusta"):
+        call_command("users", "add", "viewer1", "--role", "viewer", "--password-env", "NEW_PASSWORD")
+    monkeypatch.setenv("NEW_PASSWORD", "kolme-pientä-porsasta-2026")
+    with pytest.raises(CommandError, match="käyttäjätunnus"):  # Django's similarity check, now with the user
+        call_command(
+            "users", "add", "kolme-pientä-porsasta", "--role", "viewer", "--password-env", "NEW_PASSWORD"
+        )
+
+
+def test_a_regional_admin_added_on_the_command_line_reads_the_audit_log(db, monkeypatch):
+    from django.core.management import call_command
+
+    monkeypatch.setenv("NEW_PASSWORD", PASSWORD)
+    call_command("users", "add", "aluehallinto", "--role", "regional_admin", "--password-env", "NEW_PASSWORD")
+    AuditEvent.objects.create(kind="login_failed", username="someone", path="/accounts/login/")
+    client = Client()
+    assert client.login(username="aluehallinto", password=PASSWORD)
+    page = client.get("/admin/accounts/auditevent/")
+    assert page.status_code == 200
+    assert "someone" in page.content.decode()
+    assert client.get("/admin/accounts/auditevent/1/change/").status_code in (200, 302, 404)
+    assert client.get("/admin/auth/user/").status_code == 403  # the log, not every admin page
+
+
+def test_users_add_viewer_gets_no_admin(db, monkeypatch):
+    from django.core.management import call_command
+
+    monkeypatch.setenv("NEW_PASSWORD", PASSWORD)
+    call_command("users", "add", "katsoja", "--role", "viewer", "--password-env", "NEW_PASSWORD")
+    client = Client()
+    assert client.login(username="katsoja", password=PASSWORD)
+    assert client.get("/admin/accounts/auditevent/").status_code == 302  # to the admin's sign-in
+
+
+@override_settings(RATE_LIMITS={"login": (3, 300)})
+def test_successful_sign_ins_are_not_counted_by_the_login_limit(users):
+    """An office behind one address: many people sign in; that must not lock the next one out."""
+    for _ in range(6):
+        response = Client().post("/accounts/login/", {"username": "viewer", "password": PASSWORD})
+        assert response.status_code == 302
+    for _ in range(3):
+        assert (
+            Client().post("/accounts/login/", {"username": "analyst", "password": "wrong"}).status_code == 200
+        )
+    assert Client().post("/accounts/login/", {"username": "admin", "password": PASSWORD}).status_code == 429

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from kasvu.bank.areas import AreaNotFound, create_group, find_area, members_in
 from kasvu.bank.models import Area, Membership, Succession
@@ -69,3 +70,30 @@ def test_areas_cli_lists_shows_and_creates_groups(capsys):
     call_command("areas", "list", "--kind", "region")
     out = capsys.readouterr().out
     assert "Uusimaa" in out and "Lappi" in out
+
+
+def test_group_create_refuses_to_overwrite_an_existing_group():
+    call_command(
+        "areas", "group", "create", "Länsi-Uusimaa", "--code", "lu", "--members", "444", "927",
+        "--name-sv", "Västra Nyland", "--name-en", "West Uusimaa",
+    )  # fmt: skip
+    with pytest.raises(
+        CommandError, match="A group with code 'lu' already exists: Länsi-Uusimaa .2 members."
+    ) as e:
+        call_command("areas", "group", "create", "Länsi-Uusimaa", "--code", "lu", "--members", "091")
+    assert "Give --replace" in str(e.value)
+    group = Area.objects.get(kind="group", code="lu")
+    assert sorted(group.member_links.values_list("member__code", flat=True)) == ["444", "927"]
+    assert (group.name_sv, group.name_en) == ("Västra Nyland", "West Uusimaa")
+
+
+def test_group_create_replace_redefines_members_and_keeps_names_not_given(capsys):
+    call_command(
+        "areas", "group", "create", "Länsi-Uusimaa", "--code", "lu", "--members", "444", "927",
+        "--name-sv", "Västra Nyland",
+    )  # fmt: skip
+    call_command("areas", "group", "create", "Länsi-Uusimaa", "--code", "lu", "--members", "091", "--replace")
+    assert "Replaced group Länsi-Uusimaa (group:lu): 2 members before, 1 now" in capsys.readouterr().out
+    group = Area.objects.get(kind="group", code="lu")
+    assert list(group.member_links.values_list("member__code", flat=True)) == ["091"]
+    assert group.name_sv == "Västra Nyland"

@@ -28,7 +28,9 @@ def test_a_missing_or_hidden_value_gives_the_reason_not_no_difference(lang):
         assert "Suomi" in text
         for claim in ("ei eroa", "merkitsevää eroa", "skiljer", "skillnad", "differ", "difference"):
             assert claim not in text
-    assert relation("worse", area, Side("Suomi", ""), "fi") == "ei vertailua: vertailualueen Suomi arvo puuttuu"
+    assert (
+        relation("worse", area, Side("Suomi", ""), "fi") == "ei vertailua: vertailualueen Suomi arvo puuttuu"
+    )
 
 
 def test_worded_units_stay_in_the_heading():

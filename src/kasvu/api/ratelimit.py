@@ -43,16 +43,35 @@ def limit_for(scope: str) -> tuple[int, int] | None:
     return int(requests), int(seconds)
 
 
+def _window(scope: str, ident: str, window: int) -> tuple[str, int, int]:
+    """The counter's key, the window's start and now."""
+    now = int(time.time())
+    start = now - now % window
+    digest = hashlib.sha256(ident.encode("utf-8")).hexdigest()[:32]
+    return f"rl:{scope}:{digest}:{start}", start, now
+
+
+def check(scope: str, ident: str) -> None:
+    """Raise :class:`RateLimited` when ``ident`` has used up ``scope`` in this window, counting nothing.
+
+    For limits on failures (sign-ins): check before trying, :func:`hit` only when the try failed.
+    """
+    rule = limit_for(scope)
+    if rule is None:
+        return
+    limit, window = rule
+    key, start, now = _window(scope, ident, window)
+    if int(caches[CACHE].get(key, 0)) >= limit:
+        raise RateLimited(scope, limit, window, max(1, start + window - now))
+
+
 def hit(scope: str, ident: str) -> None:
     """Count one request of ``ident`` in ``scope``; raise :class:`RateLimited` beyond the limit."""
     rule = limit_for(scope)
     if rule is None:
         return
     limit, window = rule
-    now = int(time.time())
-    start = now - now % window
-    digest = hashlib.sha256(ident.encode("utf-8")).hexdigest()[:32]
-    key = f"rl:{scope}:{digest}:{start}"
+    key, start, now = _window(scope, ident, window)
     cache = caches[CACHE]
     cache.add(key, 0, timeout=window + 1)
     try:

@@ -86,7 +86,9 @@ def cacheable_request(request: HttpRequest) -> bool:
 def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or getattr(getattr(request, "_messages", None), "_queued_messages", None):
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or getattr(
+        getattr(request, "_messages", None), "_queued_messages", None
+    ):
         return False
     session = getattr(request, "session", None)
     if session is not None and session.modified:

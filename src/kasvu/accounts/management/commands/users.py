@@ -66,18 +66,20 @@ class Command(BaseCommand):
             password = os.environ.get(opts["password_env"]) if opts["password_env"] else getpass.getpass()
             if not password:
                 raise CommandError(f"No password: set {opts['password_env'] or 'one at the prompt'}.")
+            # A new user is checked as the user it will be, so the password may not resemble the username.
+            candidate = user or User(username=opts["username"], email=opts["email"])
             try:
-                validate_password(password, user)
+                validate_password(password, candidate)
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from exc
         with transaction.atomic():
             if user is None:
-                user = User.objects.create_user(
-                    opts["username"], opts["email"], password, is_staff=opts["role"] == Role.REGIONAL_ADMIN
-                )
+                user = User.objects.create_user(opts["username"], opts["email"], password)
             elif password:
                 user.set_password(password)
-                user.save()
+            # Regional administrators use the admin (the audit log, docs/security.md); others do not.
+            user.is_staff = user.is_superuser or opts["role"] == Role.REGIONAL_ADMIN
+            user.save()
             profile, _ = Profile.objects.update_or_create(user=user, defaults={"role": opts["role"]})
             profile.areas.set(areas)
         self.stdout.write(

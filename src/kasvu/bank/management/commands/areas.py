@@ -27,12 +27,17 @@ class Command(BaseCommand):
         sub.add_parser("install", help="Install or update Finland's areas from the bundled classification.")
         group = sub.add_parser("group", help="User-defined groups of areas.")
         gsub = group.add_subparsers(dest="group_action", required=True)
-        create = gsub.add_parser("create", help="Create or redefine a group.")
+        create = gsub.add_parser("create", help="Create a group (or redefine one with --replace).")
         create.add_argument("name", help="Name in Finnish, e.g. Länsi-Uusimaa.")
         create.add_argument("--members", nargs="+", required=True, metavar="CODE")
         create.add_argument("--code", help="Short code (default: made from the name).")
-        create.add_argument("--name-sv", default="")
-        create.add_argument("--name-en", default="")
+        create.add_argument("--name-sv", help="Name in Swedish (with --replace: kept when not given).")
+        create.add_argument("--name-en", help="Name in English (with --replace: kept when not given).")
+        create.add_argument(
+            "--replace",
+            action="store_true",
+            help="Redefine an existing group with this code: its members become those given now.",
+        )
         create.add_argument("--valid-from", type=int)
         create.add_argument("--valid-to", type=int)
         create.add_argument("--description", default="")
@@ -104,12 +109,32 @@ class Command(BaseCommand):
             return
         name = str(opts["name"])
         code = str(opts["code"] or slugify(name))
+        old = Area.objects.filter(kind=AreaKind.GROUP, code=code).first()
+        if old is not None and not opts["replace"]:
+            raise CommandError(
+                f"A group with code {code!r} already exists: {old.name_fi} ({old.member_links.count()} "
+                f"members). Nothing was changed. Give --replace to redefine it (its members become those "
+                f"given now), or another --code."
+            )
+        names = {
+            "fi": name,
+            "sv": str(opts["name_sv"] if opts["name_sv"] is not None else (old.name_sv if old else "")),
+            "en": str(opts["name_en"] if opts["name_en"] is not None else (old.name_en if old else "")),
+        }
+        before = old.member_links.count() if old else 0
         group = create_group(
             code,
-            {"fi": name, "sv": str(opts["name_sv"]), "en": str(opts["name_en"])},
+            names,
             list(opts["members"]),
             valid_from=opts["valid_from"],
             valid_to=opts["valid_to"],  # type: ignore[arg-type]
             description=str(opts["description"]),
         )
-        self.stdout.write(f"Group {group.name()} ({group.key}) with {group.member_links.count()} members.")
+        count = group.member_links.count()
+        if old is None:
+            self.stdout.write(f"Group {group.name()} ({group.key}) with {count} members.")
+        else:
+            self.stdout.write(
+                f"Replaced group {group.name()} ({group.key}): {before} members before, {count} now; "
+                f"names fi={names['fi']!r} sv={names['sv']!r} en={names['en']!r}."
+            )
