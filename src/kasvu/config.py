@@ -86,7 +86,7 @@ class Config:
         return cls(
             data_dir=data_dir,
             database_url=os.environ.get("KASVU_DATABASE_URL") or None,
-            debug=_bool("KASVU_DEBUG", demo),
+            debug=_bool("KASVU_DEBUG", False),  # never implied by the demo: decision-makers see it first
             demo=demo,
             secret_key=os.environ.get("KASVU_SECRET_KEY") or None,
             allowed_hosts=_list("KASVU_ALLOWED_HOSTS", ["127.0.0.1", "localhost"]),

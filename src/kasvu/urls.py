@@ -22,3 +22,7 @@ urlpatterns += i18n_patterns(
     path("", include("kasvu.web.urls")),
     prefix_default_language=False,
 )
+
+handler403 = "kasvu.web.views.errors.permission_denied"
+handler404 = "kasvu.web.views.errors.page_not_found"
+handler500 = "kasvu.web.views.errors.server_error"
