@@ -15,6 +15,13 @@ from kasvu.web.views import errors
 pytestmark = pytest.mark.django_db
 
 
+def signed_in(username: str) -> Client:
+    """A client signed in as a user with no role (a fresh account)."""
+    client = Client()
+    client.force_login(get_user_model().objects.create_user(username, password="a-long-test-password-1"))
+    return client
+
+
 def test_demo_runs_without_django_debug_and_developers_can_ask_for_it(monkeypatch):
     monkeypatch.setenv("KASVU_DEMO", "1")
     monkeypatch.delenv("KASVU_DEBUG", raising=False)
@@ -39,9 +46,7 @@ def test_anonymous_surveys_page_is_a_translated_403_with_sign_in(client, prefix,
 
 
 def test_signed_in_user_without_the_role_is_told_why_not_asked_to_sign_in():
-    user = get_user_model().objects.create_user("kaisa", password="a-long-test-password-1")
-    client = Client()
-    client.force_login(user)
+    client = signed_in("kaisa")
     html = client.get("/surveys/").content.decode()
     assert "<h1>Ei pääsyä tälle sivulle</h1>" in html and "Olet kirjautunut käyttäjänä kaisa" in html
     assert '?next=/surveys/">Kirjaudu sisään</a> –' not in html
@@ -76,9 +81,7 @@ def test_500_is_a_page_in_the_layout_and_falls_back_when_even_that_fails(monkeyp
 
 
 def test_signed_in_pages_have_a_sign_out_button_that_signs_out():
-    user = get_user_model().objects.create_user("kaisa", password="a-long-test-password-1")
-    client = Client()
-    client.force_login(user)
+    client = signed_in("kaisa")
     html = client.get("/").content.decode()
     assert '<form action="/accounts/logout/" method="post">' in html and "Kirjaudu ulos</button>" in html
     assert client.post("/accounts/logout/").status_code == 302
