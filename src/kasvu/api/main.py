@@ -13,7 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from kasvu import access
 from kasvu.api.errors import ApiError, error_response
 from kasvu.api.ratelimit import RateLimited
-from kasvu.api.routes import areas, data, indicators, knowledge, observations, plans
+from kasvu.api.routes import areas, collection, data, indicators, knowledge, observations, plans
 
 log = logging.getLogger("kasvu.api")
 
@@ -54,7 +54,7 @@ api = KasvuAPI(
     docs_url="/docs",
 )
 
-for module in (areas, indicators, observations, plans, knowledge, data):
+for module in (areas, indicators, observations, plans, knowledge, collection, data):
     api.add_router("", module.router)
 
 

@@ -145,6 +145,8 @@ def publish_levels(response: Response) -> list[str]:
                     setattr(item, f"level_{c['value']}_{lang}", c[lang])
         item.level = int(a.value)
         note = f"{response.round.name()} ({response.approved_by}, {timezone.localdate():%d.%m.%Y})"
+        if response.round.is_generated:
+            note += " – generoitua demoaineistoa / generated demo data"
         item.comment = "\n".join(x for x in (a.comment, note) if x)
         item.save()
         done += 1

@@ -76,6 +76,10 @@ class Command(BaseCommand):
 
             say(f"GENERATED survey data (not real, flagged 'generated'): {load_demo_survey()}")
         self._plans_and_knowledge()
+        if not opts["no_generated"]:
+            from kasvu.collection.demo import load_demo
+
+            say(f"GENERATED data collection rounds (not real, flagged 'generated'): {load_demo()}")
         say("Demo data loaded.")
 
     def _plans_and_knowledge(self) -> None:
