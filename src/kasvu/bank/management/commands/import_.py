@@ -26,12 +26,19 @@ class Command(BaseCommand):
     help = (
         "Import indicators and values. Kinds: "
         + ", ".join(sorted(IMPORTERS))
-        + ". Sotkanet without files reads the live API (--indicator ID ... --years Y ...)."
+        + ". Sotkanet without files reads the live API (--indicator ID ... --years Y ...); "
+        "pxweb reads PxWeb API tables (kasvu import pxweb TABLE-URL [--query FILE])."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=sorted(IMPORTERS), help="What kind of source.")
-        parser.add_argument("files", nargs="*", help="Files to import (each file is one import).")
+        parser.add_argument("kind", choices=sorted([*IMPORTERS, "pxweb"]), help="What kind of source.")
+        parser.add_argument(
+            "files", nargs="*", help="Files to import (each file is one import); for pxweb, table URLs."
+        )
+        parser.add_argument(
+            "--query",
+            help="pxweb: YAML/JSON of variable: [codes] (or '*', 'top(N)'); variables left out are taken whole.",
+        )
         parser.add_argument("--mapping", help="Mapping file for PX and JSON-stat (see docs/importing.md).")
         parser.add_argument(
             "--metadata", help="Sotkanet: file with /indicators/{id} metadata for offline files."
@@ -51,9 +58,12 @@ class Command(BaseCommand):
             "--genders", nargs="+", default=["total", "male", "female"], choices=["total", "male", "female"]
         )
         parser.add_argument(
-            "--cache-dir", help="Sotkanet API: response cache (default: $KASVU_CACHE_DIR/sotkanet)."
+            "--cache-dir",
+            help="Sotkanet and PxWeb API: response cache (default: $KASVU_CACHE_DIR/sotkanet or /pxweb).",
         )
-        parser.add_argument("--refresh", action="store_true", help="Sotkanet API: ignore cached responses.")
+        parser.add_argument(
+            "--refresh", action="store_true", help="Sotkanet and PxWeb API: ignore cached responses."
+        )
         parser.add_argument("--user", default="", help="Recorded as who imported (default: empty).")
         parser.add_argument(
             "--jobs",
@@ -84,6 +94,8 @@ class Command(BaseCommand):
                 )
             elif opts["kind"] == "sotkanet" and not opts["files"]:
                 batches = self._sotkanet_api(opts)
+            elif opts["kind"] == "pxweb":
+                batches = self._pxweb_api(opts)
             else:
                 if not opts["files"]:
                     raise CommandError(f"Give the file(s) to import: kasvu import {opts['kind']} FILE ...")
@@ -114,6 +126,22 @@ class Command(BaseCommand):
         try:
             for ind in opts["indicator"]:
                 yield client.fetch(ind, opts["years"], opts["genders"])
+        finally:
+            client.close()
+
+    def _pxweb_api(self, opts: dict[str, Any]) -> Any:
+        from kasvu.importers.cube import load_mapping
+        from kasvu.importers.pxweb import PxWebClient, load_query
+
+        if not opts["files"]:
+            raise CommandError("Give the table URL(s): kasvu import pxweb TABLE-URL [--query FILE]")
+        query = load_query(Path(opts["query"])) if opts["query"] else None
+        mapping = load_mapping(opts["mapping"]) if opts["mapping"] else None
+        cache = Path(opts["cache_dir"] or Path(settings.KASVU["CACHE_DIR"]) / "pxweb")
+        client = PxWebClient(cache_dir=cache, refresh=opts["refresh"])
+        try:
+            for url in opts["files"]:
+                yield client.fetch_batch(url, query, mapping=mapping)
         finally:
             client.close()
 
