@@ -158,3 +158,26 @@ def test_viewer_follows_but_cannot_answer_or_approve(social, users):
     assert c.post(f"{URL}/444/", form({"caseload": "1"})).status_code == 403
     assert c.post(f"{URL}/444/", {"action": "approve"}).status_code == 403
     assert client_for(users["lohja"]).get(f"{URL}/board/").status_code == 403
+
+
+def test_the_form_in_swedish(social, users):
+    c = client_for(users["lohja"])
+    page = c.get(f"/sv{URL}/444/").content.decode()
+    assert "Barn per socialarbetare" in page and "Spara utkast" in page and "Skicka till enheten" in page
+    page = c.post(f"/sv{URL}/444/", form({"caseload": "trettio"})).content.decode()
+    assert "“trettio” är inte ett tal. Skriv siffror med decimalkomma, t.ex. 12,5 eller 1 234,5." in page
+    assert "ei ole luku" not in page
+    c.post(f"/sv{URL}/444/", form({"caseload": "30,5"}))
+    assert Response.objects.get(round=social, municipality__code="444").language == "sv"
+
+
+def test_every_change_of_an_answer_is_shown_with_who_and_how(social, users):
+    c = client_for(users["lohja"])
+    c.post(f"{URL}/444/", form({"caseload": "30"}))
+    c.post(f"{URL}/444/", {**form({"caseload": "31,5"}), "c-caseload": "Uusi virka täytettiin."})
+    page = c.get(f"{URL}/444/").content.decode()
+    assert "Jokainen vastausten muutos (2)" in page
+    assert (
+        "<td>Lapsia sosiaalityöntekijää kohden</td><td>30</td><td>31,5</td><td>Uusi virka täytettiin.</td><td>lohja (web)</td>"
+        in page
+    )

@@ -303,6 +303,7 @@ def save_answers(
         transaction.set_rollback(True)
         return Saved(checked, False)
     changed: list[str] = []
+    reason = f"{user_name(user)} ({via})"
     for f in response.round.fields.all():
         if (
             partial
@@ -324,11 +325,14 @@ def save_answers(
         old = stored.get(f.key)
         if old is None:
             if any(new[k] for k in ("value", "explanation", "comment")):
-                Answer.objects.create(response=response, field=f, **new)
+                answer = Answer(response=response, field=f, **new)
+                answer._change_reason = reason  # type: ignore[attr-defined]  # simple_history: who, and how
+                answer.save()
                 changed.append(f.key)
         elif any(getattr(old, k) != v for k, v in new.items()):
             for k, v in new.items():
                 setattr(old, k, v)
+            old._change_reason = reason  # type: ignore[attr-defined]
             old.save()
             changed.append(f.key)
     now = timezone.now()
@@ -375,6 +379,39 @@ def approve(response: Response, *, user: Any, via: str = "web") -> list[str]:
     from kasvu.collection.publish import publish_response
 
     return publish_response(response)
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    at: dt.datetime
+    field: str
+    value: str
+    previous: str
+    explanation: str
+    comment: str
+    by: str
+
+
+def answer_history(response: Response, limit: int = 300) -> list[AnswerChange]:
+    """Every saved version of every answer, newest first: what it was before and who changed it."""
+    labels = {f.pk: f.label() for f in response.round.fields.all()}
+    records = list(Answer.history.filter(response_id=response.pk).order_by("history_date", "history_id"))
+    last: dict[int, str] = {}
+    out = []
+    for r in records:
+        out.append(
+            AnswerChange(
+                at=r.history_date,
+                field=labels.get(r.field_id, str(r.field_id)),
+                value=r.typed or r.value,
+                previous=last.get(r.field_id, ""),
+                explanation=r.explanation,
+                comment=r.comment,
+                by=r.history_change_reason or "",
+            )
+        )
+        last[r.field_id] = r.typed or r.value
+    return list(reversed(out))[:limit]
 
 
 # --- The completeness board --------------------------------------------------------------------------

@@ -393,6 +393,7 @@ def response_page(request: HttpRequest, slug: str, code: str) -> HttpResponseBas
             "can_enter": can_enter,
             "can_review": access.can_manage_rounds(request.user),
             "history": history,
+            "changes": services.answer_history(response) if response.pk else [],
             "status_label": dict(ResponseStatus.choices)[response.status],
             "n_errors": sum(1 for r in rows if r["has_error"]),
         },
