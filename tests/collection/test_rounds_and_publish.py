@@ -71,6 +71,8 @@ def test_draft_submit_return_approve_publish(social, users):
     assert r.import_run_id == run_.pk
     caseload = Observation.objects.get(indicator__key="collection:caseload", area=municipality("444"))
     assert caseload.value == 31.5 and caseload.numerator is None
+    qualified = Observation.objects.get(indicator__key="collection:sw-qualified", area=municipality("444"))
+    assert qualified.indicator.title_fi == "joista pätevien sosiaalityöntekijöiden hoitamia virkoja (htv)"
     history = Answer.objects.get(response=r, field__key="placed").history.all()
     assert [h.value for h in history.order_by("history_date")] == ["180", "181"]
     assert [e.action for e in r.events.order_by("at", "id")] == [

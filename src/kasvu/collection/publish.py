@@ -47,6 +47,12 @@ def _source(round_: Round) -> str:
     return str(key)
 
 
+def indicator_title(label: str) -> str:
+    """A question as an indicator's title: "– joista pätevien hoitamia" reads as a sub-item in the form,
+    but the profile lists it alone, so the leading dash goes."""
+    return label.lstrip("–-— ").strip()
+
+
 def figures_batch(response: Response) -> ParsedBatch | None:
     """The response's approved figures as a batch for :func:`kasvu.bank.loader.load`; None if it has none."""
     round_ = response.round
@@ -59,7 +65,11 @@ def figures_batch(response: Response) -> ParsedBatch | None:
                 key=f.indicator,
                 source=source,
                 source_id=f.indicator.split(":", 1)[1],
-                title={k: getattr(f, f"label_{k}") for k in spec.LANGS if getattr(f, f"label_{k}")},
+                title={
+                    k: indicator_title(getattr(f, f"label_{k}"))
+                    for k in spec.LANGS
+                    if getattr(f, f"label_{k}")
+                },
                 description={k: getattr(f, f"help_{k}") for k in ("fi", "sv") if getattr(f, f"help_{k}")},
                 unit=f.unit,
                 decimals=f.decimals,
