@@ -1,0 +1,74 @@
+"""kasvu quality: outliers against the area's own series and against its peers, and breaks in series."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from kasvu.bank.loader import load
+from kasvu.bank.quality import warnings
+from kasvu.classification import data_path
+from kasvu.demo import population_2025
+
+pytestmark = pytest.mark.django_db
+
+PX = data_path("statfin_px", "statfin_vaerak_pxt_11rc.px")
+
+
+@pytest.fixture
+def bank():
+    load(population_2025(), kind="table")
+
+
+def test_real_population_series_has_no_warning_and_a_typo_is_flagged(bank, tmp_path, capsys):
+    call_command(
+        "import_", "px", str(PX), "--mapping", str(data_path("mappings", "statfin_vaerak_11rc.yaml"))
+    )
+    assert warnings(["statfin:11rc:total"]) == []
+    # The same file with a digit too many in the 2023 total (5 603 851 -> 56 038 510).
+    raw = PX.read_bytes()
+    bad = tmp_path / "typo.px"
+    bad.write_bytes(raw.replace(b"5603851", b"56038510", 1))
+    call_command(
+        "import_", "px", str(bad), "--mapping", str(data_path("mappings", "statfin_vaerak_11rc.yaml"))
+    )
+    call_command("quality", "--indicator", "statfin:11rc:total")
+    out = capsys.readouterr().out
+    assert re.search(
+        r"statfin:11rc:total Suomi \(country:FI\) 2023 total = 5\.6038.e\+07: change of \+5\.04", out
+    )
+    assert "in the area's own series" in out and "possible error or break in series" in out
+    assert "1 warning(s)." in out
+
+
+def test_a_share_far_from_its_peers_is_flagged(bank, tmp_path):
+    rows = ["indicator,area_code,year,sex,value"]
+    shares = {"049": 21.0, "091": 19.5, "092": 22.1, "853": 20.4, "837": 18.9, "564": 23.0, "179": 95.0}
+    rows += [f"local:meals,{code},2024,total,{v}" for code, v in shares.items()]
+    path = tmp_path / "meals.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "meals.indicators.csv").write_text(
+        "key,title_fi,unit,decimals,aggregation,scale\nlocal:meals,Kouluruokailu,%,1,ratio,100\n",
+        encoding="utf-8",
+    )
+    call_command("import_", "table", str(path))
+    [warning] = warnings(["local:meals"])
+    assert warning.area == "Jyväskylä (municipality:179)"
+    assert warning.value == 95.0
+    assert "against the median 21 ± 1.5 of 7 municipality areas in the same year" in warning.reason
+
+
+def test_break_in_series_marked_at_source_is_listed(bank, tmp_path):
+    path = tmp_path / "b.csv"
+    path.write_text(
+        "indicator,area_code,year,sex,value,flags\nlocal:x,049,2023,total,10,\nlocal:x,049,2024,total,12,break\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.indicators.csv").write_text(
+        "key,title_fi,unit,decimals,aggregation,scale\nlocal:x,X,index,1,none,1\n", encoding="utf-8"
+    )
+    call_command("import_", "table", str(path))
+    [warning] = warnings(["local:x"])
+    assert (warning.year, warning.reason) == (2024, "break in series, as the source marks it")
