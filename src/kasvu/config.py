@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SECRET_KEY_FILE = "secret_key"
@@ -43,6 +43,19 @@ def _rate(name: str, default: str) -> tuple[int, int]:
     return requests, seconds
 
 
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise ConfigError(f"{name} must be a positive number of seconds, e.g. 10 (got {raw!r}).")
+    return value
+
+
 def _list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if not raw:
@@ -74,6 +87,9 @@ class Config:
     report_templates: list[Path]
     redis_url: str | None = None
     cache_prefix: str = "kasvu"
+    replica_urls: list[str] = field(default_factory=list)
+    replica_max_lag: float = 10.0
+    precompute: bool = True
 
     @classmethod
     def from_env(cls) -> Config:
@@ -101,6 +117,9 @@ class Config:
             ],
             redis_url=os.environ.get("KASVU_REDIS_URL") or None,
             cache_prefix=os.environ.get("KASVU_CACHE_PREFIX") or "kasvu",
+            replica_urls=_list("KASVU_DATABASE_REPLICA_URLS", []),
+            replica_max_lag=_seconds("KASVU_REPLICA_MAX_LAG", 10.0),
+            precompute=_bool("KASVU_PRECOMPUTE", True),
         )
 
 

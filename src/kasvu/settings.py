@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from kasvu import cli
 from kasvu.config import Config, local_secret_key
+from kasvu.replicas import replica_databases
 from kasvu.sharedcache import caches_setting, run_prefix
 
 CONFIG = Config.from_env()
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "kasvu.replicas.ReplicaMiddleware",  # where reads go: replicas for anonymous and API reads
     "kasvu.web.pagecache.PageCacheMiddleware",  # anonymous pages whole from the shared cache (after auth)
 ]
 
@@ -117,6 +119,10 @@ def _database() -> dict[str, object]:
 
 
 DATABASES = {"default": _database()}
+# Read replicas (kasvu.replicas): reads of anonymous and API traffic, falling back to the primary.
+DATABASES.update(replica_databases(CONFIG.replica_urls, DATABASES["default"]))
+DATABASE_ROUTERS = ["kasvu.replicas.ReplicaRouter"] if CONFIG.replica_urls else []
+KASVU_REPLICA_MAX_LAG = CONFIG.replica_max_lag
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -178,6 +184,8 @@ KASVU = {
     "DEMO": CONFIG.demo,
     "REPORT_TEMPLATES": CONFIG.report_templates,
     "SUPPRESSION_THRESHOLD": 5,
+    # The job after every change that computes profiles ahead (kasvu.precompute); tests run it themselves.
+    "PRECOMPUTE": CONFIG.precompute and not TESTING,
 }
 
 LOGGING = {

@@ -89,6 +89,27 @@ def caches_setting(redis_url: str | None, prefix: str, timeout: int = TIMEOUT) -
     }
 
 
+def safely(cache: Any, operation: str, *args: Any) -> Any:
+    """``cache.operation(*args)``; with the database cache inside a savepoint, so that a failure (a table not
+    migrated yet, a lost race) cannot abort the caller's transaction on PostgreSQL. Errors propagate."""
+    from django.core.cache.backends.db import BaseDatabaseCache
+    from django.db import router, transaction
+
+    if isinstance(cache, BaseDatabaseCache):
+        with transaction.atomic(using=router.db_for_write(cache.cache_model_class)):
+            return getattr(cache, operation)(*args)
+    return getattr(cache, operation)(*args)
+
+
+def advance(cache: Any, key: str) -> None:
+    """Add one to the counter ``key`` (never expiring), creating it at 1."""
+    if not safely(cache, "add", key, 1, None):
+        try:
+            safely(cache, "incr", key)
+        except ValueError:  # expired or deleted between add and incr
+            safely(cache, "set", key, 1, None)
+
+
 def version_key(version: Any) -> str:
     """A short, stable text for a data version (a tuple of ids and counts)."""
     return hashlib.sha1(repr(tuple(version)).encode(), usedforsecurity=False).hexdigest()[:16]
@@ -114,8 +135,8 @@ class VersionedStore:
     def namespace(self, version: Any) -> str:
         """The namespace of ``version`` in the current generation (one cache read)."""
         try:
-            generation = self._cache.get(self.GENERATION) or 0
-        except Exception:
+            generation = safely(self._cache, "get", self.GENERATION) or 0
+        except Exception:  # a cache outage must not break pages
             log.warning("shared cache unavailable; computing without it", exc_info=True)
             generation = 0
         return f"values:{version_key(version)}:{generation}"
@@ -125,23 +146,20 @@ class VersionedStore:
 
     def get(self, namespace: str, key: Any) -> Any:
         try:
-            return self._cache.get(self._key(namespace, key))
+            return safely(self._cache, "get", self._key(namespace, key))
         except Exception:
             log.warning("shared cache read failed", exc_info=True)
             return None
 
     def put(self, namespace: str, key: Any, value: Any) -> None:
         try:
-            self._cache.set(self._key(namespace, key), value, TIMEOUT)
+            safely(self._cache, "set", self._key(namespace, key), value, TIMEOUT)
         except Exception:
             log.warning("shared cache write failed", exc_info=True)
 
     def clear(self) -> None:
         """Make every entry unreachable for every process (a new generation; old entries expire)."""
         try:
-            if not self._cache.add(self.GENERATION, 1, None):
-                self._cache.incr(self.GENERATION)
-        except ValueError:
-            self._cache.set(self.GENERATION, 1, None)
+            advance(self._cache, self.GENERATION)
         except Exception as exc:  # a test without database access, or a cache outage
-            log.warning("shared cache: could not start a new generation (%s)", exc)
+            log.debug("shared cache: could not start a new generation (%s)", exc)

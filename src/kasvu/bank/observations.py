@@ -9,11 +9,12 @@ loader so that the loader and the disclosure module do not import each other.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import polars as pl
-from django.db import connection
 
 from kasvu.bank.models import Observation
+from kasvu.replicas import reading_connection
 
 VALUE_TYPES = {
     "value": pl.Float64,
@@ -66,19 +67,20 @@ def observations_frame(
     sql = f"SELECT {', '.join(schema)} FROM {Observation._meta.db_table}"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    if connection.vendor == "postgresql":
-        return _copy_out(sql, params, schema)
-    with connection.cursor() as cur:
+    conn = reading_connection()  # a replica for an anonymous or API request; otherwise the primary
+    if conn.vendor == "postgresql":
+        return _copy_out(conn, sql, params, schema)
+    with conn.cursor() as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def _copy_out(
-    sql: str, params: list[object], schema: dict[str, pl.DataType | type[pl.DataType]]
+    conn: Any, sql: str, params: list[object], schema: dict[str, pl.DataType | type[pl.DataType]]
 ) -> pl.DataFrame:
     out = io.BytesIO()
-    with connection.cursor() as cur, cur.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:
+    with conn.cursor() as cur, cur.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:
         for data in copy:
             out.write(data)
     if not out.tell():

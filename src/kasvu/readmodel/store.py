@@ -20,9 +20,9 @@ _STORED_COLUMNS = [*OBS_COLUMNS, "import_run_id"]
 
 def data_version() -> tuple[Hashable, ...]:
     """Changes whenever an import, a group's members or the suppression pattern change (one query)."""
-    from django.db import connection
+    from kasvu.replicas import reading_connection  # a replica for anonymous and API reads
 
-    with connection.cursor() as cur:
+    with reading_connection().cursor() as cur:
         cur.execute(
             "SELECT (SELECT MAX(id) FROM bank_importrun), (SELECT MAX(id) FROM bank_membership), "
             "(SELECT COUNT(*) FROM bank_membership), (SELECT MAX(id) FROM bank_groupsuppression), "
@@ -41,9 +41,9 @@ def _in(values: Sequence[Any]) -> str:
 
 
 def _rows(sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
-    from django.db import connection
+    from kasvu.replicas import reading_connection  # a replica for anonymous and API reads
 
-    with connection.cursor() as cur:
+    with reading_connection().cursor() as cur:
         cur.execute(sql, list(params))
         rows = cur.fetchall()
     return pl.DataFrame(rows, schema=schema, orient="row")

@@ -9,9 +9,14 @@ class WebConfig(AppConfig):
     verbose_name = "Web"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save, pre_migrate
 
-        from kasvu.web.pagecache import on_model_change
+        from kasvu import precompute
+        from kasvu.bank.signals import observations_changed
+        from kasvu.web import pagecache
 
-        post_save.connect(on_model_change, dispatch_uid="kasvu.web.pagecache.save")
-        post_delete.connect(on_model_change, dispatch_uid="kasvu.web.pagecache.delete")
+        observations_changed.connect(precompute.request, dispatch_uid="kasvu.precompute.request")
+        post_save.connect(pagecache.on_model_change, dispatch_uid="kasvu.web.pagecache.save")
+        post_delete.connect(pagecache.on_model_change, dispatch_uid="kasvu.web.pagecache.delete")
+        pre_migrate.connect(pagecache.migrating, dispatch_uid="kasvu.web.pagecache.migrating")
+        post_migrate.connect(pagecache.migrated, dispatch_uid="kasvu.web.pagecache.migrated")

@@ -6,7 +6,7 @@ from the cache it costs a cache read. Who is signed in always gets a fresh page.
 What is cached: ``GET`` requests without a signed-in user or an API token, to the public parts of the site
 (:data:`CACHED_PREFIXES`, with or without a language prefix), answered ``200`` with no cookie set, no CSRF
 token used, no message shown and no ``private``/``no-store`` of their own. The key holds the data version
-(:func:`kasvu.values.data_version`: imports, memberships, suppression), a generation that any saved or
+(:func:`kasvu.readmodel.data_version`: imports, memberships, suppression), a generation that any saved or
 deleted row of the bank or the knowledge bank advances (names, descriptions, entries), the language, the
 path with its sorted query and, for the API, the ``Accept`` header.
 
@@ -30,6 +30,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language
+
+from kasvu.sharedcache import advance, safely, version_key
 
 log = logging.getLogger("kasvu.cache")
 
@@ -102,8 +104,6 @@ def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
 
 def page_key(request: HttpRequest, version: Any, generation: int) -> str:
     """The cache key of a request: data version, generation, language, path, sorted query, Accept (API)."""
-    from kasvu.sharedcache import version_key
-
     query = urlencode(sorted(request.GET.lists()), doseq=True)
     accept = request.headers.get("Accept", "") if "/api/" in request.path else ""
     raw = f"{request.path}?{query}|{accept}"
@@ -112,24 +112,38 @@ def page_key(request: HttpRequest, version: Any, generation: int) -> str:
 
 
 def _generation() -> int:
-    return int(_cache().get(GENERATION) or 0)
+    return int(safely(_cache(), "get", GENERATION) or 0)
 
 
 def advance_generation(**_: Any) -> None:
     """Retire every cached page (a name, description or knowledge entry changed)."""
     try:
-        if not _cache().add(GENERATION, 1, None):
-            _cache().incr(GENERATION)
-    except ValueError:
-        _cache().set(GENERATION, 1, None)
-    except Exception as exc:  # a cache outage: pages retire with their timeout
+        advance(_cache(), GENERATION)
+    except Exception as exc:  # a cache outage, or its table not migrated yet: pages retire with their timeout
         log.warning("page cache: could not start a new generation (%s)", exc)
+
+
+_MIGRATING = False
+
+
+def migrating(**_: Any) -> None:
+    """``pre_migrate``: rows saved by migrations retire nothing (the cache table may not exist yet)."""
+    global _MIGRATING
+    _MIGRATING = True
+
+
+def migrated(**_: Any) -> None:
+    """``post_migrate``: one new generation for whatever the migrations changed."""
+    global _MIGRATING
+    if _MIGRATING:
+        _MIGRATING = False
+        advance_generation()
 
 
 def on_model_change(sender: Any, **kwargs: Any) -> None:
     """``post_save``/``post_delete`` receiver: a change to the bank or the knowledge bank retires pages."""
     meta = getattr(sender, "_meta", None)
-    if meta is not None and meta.app_label in WATCHED_APPS:
+    if meta is not None and meta.app_label in WATCHED_APPS and not _MIGRATING:
         advance_generation()
 
 
@@ -196,7 +210,7 @@ class PageCacheMiddleware:
         if key and isinstance(response, HttpResponse) and _storable(request, response):
             entry = _entry(response)
             try:
-                _cache().set(key, entry, TIMEOUT)
+                safely(_cache(), "set", key, entry, TIMEOUT)
             except Exception as exc:
                 log.warning("page cache: could not keep %s (%s)", request.path, exc)
             _public_headers(response, entry)
@@ -225,18 +239,23 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _key(request: HttpRequest) -> str | None:
-        from kasvu import values
+        from kasvu import replicas
+        from kasvu.readmodel import data_version
 
-        try:
-            return page_key(request, values.data_version(), _generation())
-        except Exception as exc:  # no cache or database answer: build the page as if uncached
-            log.warning("page cache: no key for %s (%s)", request.path, exc)
-            return None
+        for _attempt in range(2):
+            try:
+                return page_key(request, data_version(), _generation())
+            except Exception as exc:  # no cache or database answer: build the page as if uncached
+                if replicas.note_failure(exc):
+                    continue  # the replica failed: once more, from the primary
+                log.warning("page cache: no key for %s (%s)", request.path, exc)
+                return None
+        return None
 
     @staticmethod
     def _read(key: str) -> dict[str, Any] | None:
         try:
-            entry = _cache().get(key)
+            entry = safely(_cache(), "get", key)
         except Exception as exc:
             log.warning("page cache: read failed (%s)", exc)
             return None

@@ -14,7 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from kasvu import charts, profiles, values, verdicts
+from kasvu import charts, precompute, profiles, values, verdicts
 from kasvu.bank.models import Area
 from kasvu.web.views.common import (
     BAND_AMONG,
@@ -255,7 +255,7 @@ def profile(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     chosen = parse_areas(request.GET.getlist("ref"), limit=4)
     ref_ids = [a.id for a in chosen] if chosen else None
     public = public_for(request)
-    prof = profiles.build_profile(
+    prof = precompute.profile_summary(  # computed ahead after every change (kasvu.precompute)
         area.id, ref_ids, public=public, lang=lang(), indicator_ids=_chosen_indicators(request)
     )
     fmt = request.GET.get("format")

@@ -49,6 +49,12 @@ class Command(BaseCommand):
             getattr(self, f"_{opts['action']}")(**opts)
         except (AreaNotFound, AmbiguousArea, ValueError) as exc:
             raise CommandError(str(exc)) from exc
+        if opts["action"] in ("install", "group"):  # memberships and the suppression pattern changed
+            from kasvu import precompute
+
+            before = precompute.requests_so_far()
+            precompute.request()
+            precompute.report(self.stdout.write, since=before)
 
     def _install(self, **opts: object) -> None:
         counts = install_finland()

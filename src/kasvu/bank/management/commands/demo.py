@@ -25,6 +25,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        from kasvu import precompute
+
+        before = precompute.requests_so_far()
+        with precompute.deferred():  # one job after everything is loaded
+            self._load(**opts)
+        precompute.report(self.stdout.write, since=before)
+
+    def _load(self, **opts: Any) -> None:
         say = self.stdout.write
         counts = install_finland()
         say(

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from kasvu import precompute
 from kasvu.bank.loader import LoadSummary
 from kasvu.bank.pipeline import check_jobs, store_all
 from kasvu.importers import IMPORTERS, import_file
@@ -101,7 +102,10 @@ class Command(BaseCommand):
                     raise CommandError(f"Give the file(s) to import: kasvu import {opts['kind']} FILE ...")
                 metas = read_metadata_file(Path(opts["metadata"])) if opts["metadata"] else None
                 batches = (self._read_file(Path(f), opts, metas) for f in opts["files"])
-            self._store_all(batches, opts)
+            before = precompute.requests_so_far()
+            with precompute.deferred():  # one job after the last file, not one per file
+                self._store_all(batches, opts)
+            precompute.report(self.stdout.write, since=before)
         except ImportFailed as exc:
             raise CommandError(f"{exc}\nNothing was stored from this file.") from exc
 
