@@ -23,8 +23,10 @@ KYMENLAAKSO, PAIJAT_HAME = "region:08", "region:07"
      ("142", 2023, PAIJAT_HAME), ("785", 2014, "region:18"), ("785", 2016, "region:17")],
 )  # fmt: skip
 def test_references_are_the_region_of_the_report_year(code, year, region):
-    refs = report_data.references_of(find_area(code), year)
-    assert [r.key for r in refs] == [region, "country:FI"]
+    refs = [r.key for r in report_data.references_of(find_area(code), year)]
+    counties = [k for k in refs if k.startswith("county:")]
+    assert refs == [region, *counties, "country:FI"]
+    assert len(counties) == (1 if year >= 2023 else 0)  # counties begin in 2023
 
 
 def test_groups_of_a_year_follow_the_memberships_of_that_year():
@@ -36,17 +38,17 @@ def test_groups_of_a_year_follow_the_memberships_of_that_year():
     ]
 
 
-def test_a_user_group_is_a_reference_in_its_members_years():
+def test_a_user_group_is_a_reference_only_when_chosen():
+    """Issue 15: a freshly created group (or a survey's sample area) is no default reference; the defaults
+    are the web profile's, and a chosen group is used in its members' years like any area."""
     from kasvu.bank.areas import create_group
 
     create_group("iitti-kouvola", {"fi": "Iitti ja Kouvola"}, ["142", "286"], valid_from=2018)
     iitti = find_area("142")
     assert [r.key for r in report_data.references_of(iitti, 2017)] == [KYMENLAAKSO, "country:FI"]
-    assert [r.key for r in report_data.references_of(iitti, 2023)] == [
-        "group:iitti-kouvola",
-        PAIJAT_HAME,
-        "country:FI",
-    ]
+    assert "group:iitti-kouvola" not in [r.key for r in report_data.references_of(iitti, 2023)]
+    chosen = report_data.references_of(iitti, 2023, ["group:iitti-kouvola", "country:FI"])
+    assert [r.key for r in chosen] == ["group:iitti-kouvola", "country:FI"]
 
 
 @pytest.mark.parametrize(

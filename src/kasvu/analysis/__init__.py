@@ -14,7 +14,15 @@ Hidden values (the disclosure gate's ``hidden``) take part in no test, trend or 
 """
 
 from kasvu.analysis.bands import band_table
-from kasvu.analysis.comparisons import assessment, compare, compare_series
+from kasvu.analysis.comparisons import adjust_family, assessment, compare, compare_series
 from kasvu.analysis.trends import series_trends, trends
 
-__all__ = ["assessment", "band_table", "compare", "compare_series", "series_trends", "trends"]
+__all__ = [
+    "adjust_family",
+    "assessment",
+    "band_table",
+    "compare",
+    "compare_series",
+    "series_trends",
+    "trends",
+]

@@ -165,3 +165,20 @@ def compare_series(values: pl.DataFrame, pairs: pl.DataFrame, kinds: Kinds) -> p
             pl.lit(None, pl.String).alias("test_reason"),
         ).select(schema)  # fmt: skip
     return pl.concat([o.select(schema) for o in out], how="diagonal_relaxed")
+
+
+def adjust_family(tested: pl.DataFrame, alpha: float = 0.05) -> pl.DataFrame:
+    """Benjamini–Hochberg over the tests of ``tested`` taken as one family (e.g. every statement of a
+    report, as the web adjusts over a profile): adds ``p_adjusted`` and turns a higher/lower verdict whose
+    adjusted p is not below ``alpha`` into no difference. Untested rows stay not testable."""
+    if tested.height == 0:
+        return tested.with_columns(pl.lit(None, pl.Float64).alias("p_adjusted"))
+    p = tested["p_value"].cast(pl.Float64).fill_null(float("nan")).to_numpy()
+    adjusted = pl.Series("p_adjusted", benjamini_hochberg(p), nan_to_null=True)
+    significant = adjusted.fill_null(1.0) < alpha
+    verdict = (
+        pl.when(pl.col("verdict").is_in([HIGHER, LOWER]) & ~pl.Series(significant))
+        .then(pl.lit(NO_DIFFERENCE))
+        .otherwise(pl.col("verdict"))
+    )
+    return tested.with_columns(adjusted).with_columns(verdict.alias("verdict"))

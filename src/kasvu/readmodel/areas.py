@@ -149,15 +149,9 @@ class AreaTree:
         ``profile``: region, county and country for a municipality; for a district its municipality, that
         municipality's region and the country; for a group the region of its members and the country; for a
         region, county or sub-region the country. ``indicator`` (an indicator page): the same without the
-        county. ``report`` (a municipality profile report): the user groups the municipality is in, its
-        region and the country.
+        county. ``report``: the same as ``profile``, so that a report compares with what the page does;
+        user groups (a survey's sample area is one) are references only when someone chooses them (issue 15).
         """
-        if purpose == "report":
-            groups = self.groups_of(area_id, year)
-            refs = [g for g in groups if self._kind[g] == "group"]
-            refs += [g for g in groups if self._kind[g] == "region"][:1]
-            country = self.country()
-            return refs + ([country] if country is not None and country != area_id else [])
         refs = self._profile_references(area_id, year)
         if purpose == "indicator":
             refs = [r for r in refs if self._kind.get(r) != "county"]

@@ -151,16 +151,19 @@ def groups_of(area: Area, year: int) -> list[Area]:
     return [link.group for link in links if link.is_valid_in(year) and link.group.is_valid_in(year)]
 
 
-def references_of(area: Area, year: int) -> list[Area]:
-    """The areas a municipality is compared with in ``year``: its user groups, its region, the country
-    (memberships of that year, see :func:`groups_of`)."""
-    groups = groups_of(area, year)
-    refs = [g for g in groups if g.kind == AreaKind.GROUP]
-    for kind in (AreaKind.REGION, AreaKind.COUNTRY):
-        refs += [g for g in groups if g.kind == kind][:1]
-    if not any(r.kind == AreaKind.COUNTRY for r in refs):
-        refs += list(Area.objects.filter(kind=AreaKind.COUNTRY)[:1])
-    return refs
+def references_of(area: Area, year: int, chosen: Sequence[str] = ()) -> list[Area]:
+    """The areas a report compares ``area`` with in ``year``: the web profile's defaults (region, county and
+    country for a municipality, memberships of that year), so that a report and the page agree. User groups
+    (or any other area) only when ``chosen`` names them ("group:west-uusimaa", "region:01")."""
+    from kasvu.bank.areas import find_area
+    from kasvu.readmodel import area_tree
+
+    if chosen:
+        refs = [find_area(key) for key in chosen]
+        return [r for r in dict.fromkeys(refs) if r.id != area.id]
+    ids = area_tree().default_references(area.id, year, purpose="profile")
+    found = Area.objects.in_bulk(ids)
+    return [found[i] for i in ids if i in found]
 
 
 def _memberships(refs: Iterable[Area], year_range: tuple[int, int]) -> pl.DataFrame:

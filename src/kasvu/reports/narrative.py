@@ -3,8 +3,9 @@
 The one rule: a sentence says that an area differs from its reference, or that a series rises or falls,
 only when the statistics core (:mod:`kasvu.stats.significance`) found it significant, and it always gives
 the value with its confidence interval. Otherwise it says there is no statistically significant
-difference (or that nothing could be tested). Whether a difference is favourable follows the indicator's
-direction; neutral indicators get no judgement.
+difference (or that nothing could be tested). Where a value is missing or not published no test runs, and
+the sentence says so ("Vertailualueen Suomi arvo puuttuu"), never that there is no difference. Whether a
+difference is favourable follows the indicator's direction; neutral indicators get no judgement.
 
 The sentences are templates in :data:`PHRASES`; a report template folder can override any of them with a
 ``phrases.yaml`` (see ``docs/reports.md``), so wording can change without touching Python. The choice of
@@ -48,7 +49,14 @@ PHRASES: dict[str, dict[str, str]] = {
         "{ref}: {areas}.",
         "count_lower": "{n}/{m} kunnassa arvo on tilastollisesti merkitsevästi pienempi kuin vertailualueella "
         "{ref}: {areas}.",
-        "count_none": "Yhdessäkään {m} kunnasta arvo ei eroa tilastollisesti merkitsevästi vertailualueesta {ref}.",
+        "count_none": "Yhdessäkään {m} testatusta kunnasta arvo ei eroa tilastollisesti merkitsevästi "
+        "vertailualueesta {ref}.",
+        "ref_missing": "Vertailualueen {ref} arvo puuttuu, joten vertailua ei ole.",
+        "ref_hidden": "Vertailualueen {ref} arvoa ei julkaista, joten vertailua ei ole.",
+        "count_ref_missing": "Kuntia ei voitu verrata vertailualueeseen {ref}, koska sen arvo puuttuu.",
+        "count_ref_hidden": "Kuntia ei voitu verrata vertailualueeseen {ref}, koska sen arvoa ei julkaista.",
+        "count_untested": "{n}/{m} kunnan eroa vertailualueeseen {ref} ei voitu testata (arvo puuttuu, sitä ei "
+        "julkaista tai lukumäärät puuttuvat).",
         "generated": "Generoitu demoaineisto, ei todellinen:",
     },
     "sv": {
@@ -73,7 +81,13 @@ PHRASES: dict[str, dict[str, str]] = {
         "trend_unfavourable": "Utvecklingen är ogynnsam.",
         "count_higher": "I {n} av {m} kommuner är värdet statistiskt signifikant högre än i {ref}: {areas}.",
         "count_lower": "I {n} av {m} kommuner är värdet statistiskt signifikant lägre än i {ref}: {areas}.",
-        "count_none": "I ingen av de {m} kommunerna skiljer sig värdet statistiskt signifikant från {ref}.",
+        "count_none": "I ingen av de {m} testade kommunerna skiljer sig värdet statistiskt signifikant från {ref}.",
+        "ref_missing": "Värdet för jämförelseområdet {ref} saknas, så ingen jämförelse görs.",
+        "ref_hidden": "Värdet för jämförelseområdet {ref} publiceras inte, så ingen jämförelse görs.",
+        "count_ref_missing": "Kommunerna kunde inte jämföras med {ref} eftersom värdet för {ref} saknas.",
+        "count_ref_hidden": "Kommunerna kunde inte jämföras med {ref} eftersom värdet för {ref} inte publiceras.",
+        "count_untested": "För {n} av {m} kommuner kunde skillnaden mot {ref} inte testas (värdet saknas, "
+        "publiceras inte eller antalen saknas).",
         "generated": "Genererade demodata, inte verkliga:",
     },
     "en": {
@@ -102,8 +116,15 @@ PHRASES: dict[str, dict[str, str]] = {
         "{ref}: {areas}.",
         "count_lower": "In {n} of {m} municipalities the value is statistically significantly lower than in "
         "{ref}: {areas}.",
-        "count_none": "In none of the {m} municipalities does the value differ statistically significantly from "
-        "{ref}.",
+        "count_none": "In none of the {m} municipalities tested does the value differ statistically significantly "
+        "from {ref}.",
+        "ref_missing": "The value of the reference area {ref} is missing, so there is no comparison.",
+        "ref_hidden": "The value of the reference area {ref} is not published, so there is no comparison.",
+        "count_ref_missing": "The municipalities could not be compared with {ref} because its value is missing.",
+        "count_ref_hidden": "The municipalities could not be compared with {ref} because its value is not "
+        "published.",
+        "count_untested": "For {n} of {m} municipalities the difference from {ref} could not be tested (the value "
+        "is missing or not published, or the counts are missing).",
         "generated": "Generated demo data, not real:",
     },
 }
@@ -190,10 +211,11 @@ def comparison_sentence(
     A suppressed area or reference makes no comparison at all.
     """
     if area.suppressed or area.value is None:
-        return ""
+        return ""  # the value sentence already says why there is no value
     ref_value = shown(ref, m, lang)
     if ref.suppressed or ref.value is None:
-        return ""
+        # No test ran: say why, never "no difference".
+        return _say(phrases, lang, "ref_hidden" if ref.suppressed else "ref_missing", ref=ref.name)
     if verdict == HIGHER:
         key = "higher"
     elif verdict == LOWER:
@@ -233,9 +255,24 @@ def trend_sentence(
 
 
 def count_sentences(
-    higher: list[str], lower: list[str], total: int, ref: str, lang: str, phrases: Phrases = PHRASES
+    higher: list[str],
+    lower: list[str],
+    total: int,
+    ref: str,
+    lang: str,
+    phrases: Phrases = PHRASES,
+    *,
+    tested: int | None = None,
+    ref_reason: str | None = None,
 ) -> str:
-    """ "N of M municipalities significantly higher/lower than ``ref``", from the core's verdicts only."""
+    """ "N of M municipalities significantly higher/lower than ``ref``", from the core's verdicts only.
+
+    ``tested``: how many of the ``total`` municipalities were tested (default: all); "none differs" is said
+    only of those. ``ref_reason`` ("missing"/"hidden"): the reference has no published value, so nothing was
+    tested and the sentence says why."""
+    if ref_reason in ("missing", "hidden"):
+        return _say(phrases, lang, f"count_ref_{ref_reason}", ref=ref)
+    tested = total if tested is None else tested
     parts = []
     if higher:
         parts.append(
@@ -245,8 +282,10 @@ def count_sentences(
         parts.append(
             _say(phrases, lang, "count_lower", n=len(lower), m=total, ref=ref, areas=", ".join(lower))
         )
-    if not parts:
-        parts.append(_say(phrases, lang, "count_none", m=total, ref=ref))
+    if not parts and tested:
+        parts.append(_say(phrases, lang, "count_none", m=tested, ref=ref))
+    if tested < total:
+        parts.append(_say(phrases, lang, "count_untested", n=total - tested, m=total, ref=ref))
     return " ".join(parts)
 
 

@@ -74,7 +74,20 @@ LABELS: dict[str, dict[str, str]] = {
         "intro_profile": "Profiili kuvaa lasten ja nuorten hyvinvointia kunnassa {area} vuonna {year} ja vertaa "
         "sitä vertailualueisiin: {refs}.",
         "summary_none": "Alueen arvo ei eroa tilastollisesti merkitsevästi koko maan arvosta yhdessäkään "
-        "indikaattorissa.",
+        "testatussa indikaattorissa.",
+        "summary_lead": "{area}: {n}/{m} indikaattorissa arvo eroaa tilastollisesti merkitsevästi vähintään "
+        "yhdestä vertailualueesta. Tärkeimmät havainnot oikeuksittain, epäsuotuisat ensin; kaikki vertailut ovat "
+        "taulukossa.",
+        "summary_more": "Lisäksi {n} merkitsevää eroa: katso taulukko.",
+        "summary_profile_none": "{area}: arvo ei eroa tilastollisesti merkitsevästi yhdestäkään vertailualueesta "
+        "yhdessäkään testatussa indikaattorissa.",
+        "summary_profile_untested": "{area}: yhtään vertailua ei voitu testata (arvot puuttuvat, niitä ei julkaista "
+        "tai lukumäärät puuttuvat).",
+        "summary_table": "Kaikki vertailut: {area} {year}",
+        "summary_no_country": "Aluetta ei voitu verrata koko maahan: vertailualueen {ref} arvo puuttuu tai sitä "
+        "ei julkaista yhdessäkään indikaattorissa.",
+        "summary_untested": "{n}/{m} indikaattorissa vertailua koko maahan ei voitu tehdä (vertailualueen {ref} "
+        "arvo puuttuu, sitä ei julkaista tai lukumäärät puuttuvat).",
         "methods_text": "Luottamusvälit ovat 95 %:n välejä: osuuksille Wilsonin väli, ilmaantuvuuksille tarkka "
         "Poisson-väli. Alueen eroa vertailualueeseen testataan kahden osuuden z-testillä (osuudet) tai tarkalla "
         "ilmaantuvuustiheyksien testillä; jos alue kuuluu vertailualueeseen, sitä verrataan vertailualueen muuhun "
@@ -85,6 +98,8 @@ LABELS: dict[str, dict[str, str]] = {
         "methods_bh": "Kuntaprofiilissa vertailujen p-arvot on korjattu monen testin vuoksi Benjaminin–Hochbergin "
         "menetelmällä koko profiilin yli samoin kuin verkkopalvelun alueprofiilissa, joten raportti ja verkkosivu "
         "pitävät merkitsevinä samat erot.",
+        "methods_bh_regional": "Vertailujen p-arvot on korjattu monen testin vuoksi Benjaminin–Hochbergin "
+        "menetelmällä kaikkien raportissa esitettyjen vertailujen yli, kuten verkkopalvelussa.",
         "followup_intro": "Raportti kertoo, miten suunnitelman {plan} tavoitteet ja toimenpiteet toteutuivat "
         "vuonna {year}.",
         "goal": "Tavoite {n}",
@@ -159,7 +174,21 @@ LABELS: dict[str, dict[str, str]] = {
         "summorna av kommunernas täljare och nämnare, inte som ett medelvärde av kommunernas värden.",
         "intro_profile": "Profilen beskriver barns och ungas välfärd i {area} år {year} och jämför den med "
         "jämförelseområdena: {refs}.",
-        "summary_none": "Områdets värde skiljer sig inte statistiskt signifikant från hela landet i någon indikator.",
+        "summary_none": "Områdets värde skiljer sig inte statistiskt signifikant från hela landet i någon testad "
+        "indikator.",
+        "summary_lead": "{area}: i {n} av {m} indikatorer skiljer sig värdet statistiskt signifikant från minst "
+        "ett jämförelseområde. De viktigaste resultaten per rättighet, de ogynnsamma först; alla jämförelser finns "
+        "i tabellen.",
+        "summary_more": "Ytterligare {n} signifikanta skillnader: se tabellen.",
+        "summary_profile_none": "{area}: värdet skiljer sig inte statistiskt signifikant från något "
+        "jämförelseområde i någon testad indikator.",
+        "summary_profile_untested": "{area}: ingen jämförelse kunde testas (värdena saknas, publiceras inte eller "
+        "antalen saknas).",
+        "summary_table": "Alla jämförelser: {area} {year}",
+        "summary_no_country": "Området kunde inte jämföras med hela landet: värdet för {ref} saknas eller "
+        "publiceras inte i någon indikator.",
+        "summary_untested": "I {n} av {m} indikatorer kunde ingen jämförelse med hela landet göras (värdet för "
+        "{ref} saknas eller publiceras inte, eller antalen saknas).",
         "methods_text": "Konfidensintervallen är 95 %-intervall: Wilsonintervall för andelar, exakta "
         "Poissonintervall för incidenser. Skillnaden mot jämförelseområdet testas med z-test för två andelar eller "
         "ett exakt test för incidenser; om området ingår i jämförelseområdet jämförs det med resten av "
@@ -170,6 +199,8 @@ LABELS: dict[str, dict[str, str]] = {
         "methods_bh": "I kommunprofilen är jämförelsernas p-värden justerade för många test med Benjamini–Hochbergs "
         "metod över hela profilen, som i webbens områdesprofil, så att rapporten och webbsidan anser samma "
         "skillnader vara signifikanta.",
+        "methods_bh_regional": "Jämförelsernas p-värden är justerade för många test med Benjamini–Hochbergs "
+        "metod över alla jämförelser i rapporten, som på webben.",
         "followup_intro": "Rapporten beskriver hur målen och åtgärderna i planen {plan} genomfördes år {year}.",
         "goal": "Mål {n}",
         "action": "Åtgärd",
@@ -245,7 +276,20 @@ LABELS: dict[str, dict[str, str]] = {
         "intro_profile": "This profile describes the wellbeing of children and young people in {area} in {year} "
         "and compares it with the reference areas: {refs}.",
         "summary_none": "The area's value does not differ statistically significantly from the whole country in any "
-        "indicator.",
+        "indicator tested.",
+        "summary_lead": "{area}: in {n} of {m} indicators the value differs statistically significantly from at "
+        "least one reference area. The main findings by right, unfavourable first; every comparison is in the "
+        "table.",
+        "summary_more": "{n} more significant differences: see the table.",
+        "summary_profile_none": "{area}: the value does not differ statistically significantly from any reference "
+        "area in any indicator tested.",
+        "summary_profile_untested": "{area}: no comparison could be tested (the values are missing or not "
+        "published, or the counts are missing).",
+        "summary_table": "All comparisons: {area} {year}",
+        "summary_no_country": "The area could not be compared with the whole country: the value of {ref} is "
+        "missing or not published for every indicator.",
+        "summary_untested": "In {n} of {m} indicators there is no comparison with the whole country (the value of "
+        "{ref} is missing or not published, or the counts are missing).",
         "methods_text": "Confidence intervals are 95% intervals: Wilson intervals for proportions, exact Poisson "
         "intervals for rates. The difference from a reference area is tested with a two-proportion z test or an "
         "exact test for rates; an area inside its reference is compared with the rest of the reference. Trends "
@@ -256,6 +300,8 @@ LABELS: dict[str, dict[str, str]] = {
         "methods_bh": "In the municipality profile the p values of the comparisons are adjusted for many tests with "
         "the Benjamini–Hochberg method over the whole profile, as on the web's area profile, so the report and the "
         "web page call the same differences significant.",
+        "methods_bh_regional": "The p values of the comparisons are adjusted for many tests with the "
+        "Benjamini–Hochberg method over all comparisons the report states, as on the web.",
         "followup_intro": "This report tells how the goals and actions of the plan {plan} went in {year}.",
         "goal": "Goal {n}",
         "action": "Action",

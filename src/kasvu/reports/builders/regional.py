@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from kasvu.analysis import adjust_family
 from kasvu.reports import analysis
 from kasvu.reports import formatting as fmt
 from kasvu.reports import narrative as nar
@@ -35,7 +36,7 @@ from kasvu.reports.builders.common import (
 from kasvu.reports.data import AreaInfo, IndicatorInfo, ReportData
 from kasvu.reports.document import Cell, Chapter, ChartSpec, Figure, Report, Table
 from kasvu.reports.texts import Texts
-from kasvu.stats.significance import HIGHER, LOWER
+from kasvu.stats.significance import HIGHER, LOWER, NO_DIFFERENCE
 
 WINDOW_YEARS = 10
 
@@ -138,12 +139,18 @@ def compose(ctx: Context) -> Report:
         },
         schema={"area_id": pl.Int64, "ref_id": pl.Int64, "contained": pl.Boolean},
     )
-    cmp = lookup(
-        analysis.compare(data.values, pairs, data.kinds), ["indicator_id", "area_id", "ref_id", "year"]
+    latest = _latest_years(data, ctx.group.id, ctx.year)
+    # The report states each indicator's latest year: those tests are one family, Benjamini–Hochberg
+    # adjusted as the web adjusts a profile's.
+    stated = pl.DataFrame(
+        {"indicator_id": list(latest), "year": list(latest.values())},
+        schema={"indicator_id": pl.Int64, "year": pl.Int64},
     )
+    tested = analysis.compare(data.values, pairs, data.kinds)
+    tested = tested.join(stated, on=["indicator_id", "year"], how="semi")
+    cmp = lookup(adjust_family(tested), ["indicator_id", "area_id", "ref_id", "year"])
     trends = lookup(analysis.trends(data.values, data.kinds), ["indicator_id", "area_id"])
     vals = lookup(data.values, ["indicator_id", "area_id", "year"])
-    latest = _latest_years(data, ctx.group.id, ctx.year)
     shown = [data.indicators[i] for i in sorted(latest, key=lambda i: data.indicators[i].title)]
     if not shown:
         raise ReportNotAvailable(
@@ -176,6 +183,12 @@ def compose(ctx: Context) -> Report:
     area_chapter = _area_chapter(ctx)
     sections: dict[int, Chapter] = {}
     summary_lines: list[tuple[str, bool]] = []
+    country_tested = sum(
+        1
+        for info in shown
+        if (cmp.get((info.id, ctx.group.id, ctx.country.id, latest[info.id])) or {}).get("verdict")
+        in (HIGHER, LOWER, NO_DIFFERENCE)
+    )
     for info in shown:
         sec, finding = _indicator_section(ctx, info, latest[info.id], vals, cmp, trends)
         sections[info.id] = sec
@@ -186,7 +199,13 @@ def compose(ctx: Context) -> Report:
     for text, gen in summary_lines:
         summary.add(generated_text(text, gen, ctx.lang, tx), "generated" if gen else "finding")
     if not summary_lines:
-        summary.add(tx.t("summary_none"))
+        summary.add(
+            tx.t("summary_none") if country_tested else tx.t("summary_no_country", ref=ctx.country.name)
+        )
+    if summary_lines or country_tested:
+        untested = len(shown) - country_tested
+        if untested:
+            summary.add(tx.t("summary_untested", n=untested, m=len(shown), ref=ctx.country.name))
     report.chapters.append(summary)
     report.chapters.append(area_chapter)
 
@@ -199,7 +218,9 @@ def compose(ctx: Context) -> Report:
         ch.sections.extend(sections[i.id] for i in rest)
         report.chapters.append(ch)
     report.chapters.append(_themes_chapter(ctx, shown, latest, vals, cmp, trends))
-    report.chapters.append(methods_chapter(tx, min((i.threshold for i in shown), default=5)))
+    methods = methods_chapter(tx, min((i.threshold for i in shown), default=5))
+    methods.add(tx.t("methods_bh_regional"))
+    report.chapters.append(methods)
     report.provenance = data.provenance
     report.chapters.append(provenance_chapter(data.provenance, tx))
     report.number_figures()
@@ -239,22 +260,8 @@ def _indicator_section(
         if s
     )
     sec.add(generated_text(text, info.generated, lang, tx), "generated" if info.generated else "text")
-    higher_c, lower_c, higher_g, lower_g = [], [], [], []
-    for mem in ctx.members:
-        row = vals.get((info.id, mem.id, year))
-        if row is None or row.get("hidden"):
-            continue
-        for ref, hi, lo in ((c, higher_c, lower_c), (g, higher_g, lower_g)):
-            v = (cmp.get((info.id, mem.id, ref.id, year)) or {}).get("verdict")
-            if v == HIGHER:
-                hi.append(mem.name)
-            elif v == LOWER:
-                lo.append(mem.name)
     counts = " ".join(
-        (
-            nar.count_sentences(higher_c, lower_c, len(ctx.members), c.name, lang, tx.phrases),
-            nar.count_sentences(higher_g, lower_g, len(ctx.members), g.name, lang, tx.phrases),
-        )
+        _count_sentence(ctx, info, year, ref, est, vals, cmp) for ref, est in ((c, cest), (g, gest))
     )
     sec.add(generated_text(counts, info.generated, lang, tx), "generated" if info.generated else "text")
 
@@ -353,6 +360,34 @@ def _indicator_section(
         finding = f"{info.title}. " + nar.value_sentence(gest, m, lang, tx.phrases) + " "
         finding += nar.comparison_sentence(gest, cest, vs_country, m, lang, tx.phrases)
     return sec, finding
+
+
+def _count_sentence(
+    ctx: Context,
+    info: IndicatorInfo,
+    year: int,
+    ref: AreaInfo,
+    ref_est: nar.Estimate,
+    vals: dict[tuple[Any, ...], dict[str, Any]],
+    cmp: dict[tuple[Any, ...], dict[str, Any]],
+) -> str:
+    """How many members differ from ``ref``; "none differs" only of members a test ran for, and why
+    nothing was tested when the reference has no published value."""
+    reason = "hidden" if ref_est.suppressed else "missing" if ref_est.value is None else None
+    higher, lower, tested = [], [], 0
+    for mem in ctx.members:
+        row = vals.get((info.id, mem.id, year))
+        if row is None or row.get("hidden") or row.get("value") is None:
+            continue
+        v = (cmp.get((info.id, mem.id, ref.id, year)) or {}).get("verdict")
+        tested += v in (HIGHER, LOWER, NO_DIFFERENCE)
+        if v == HIGHER:
+            higher.append(mem.name)
+        elif v == LOWER:
+            lower.append(mem.name)
+    return nar.count_sentences(
+        higher, lower, len(ctx.members), ref.name, ctx.lang, ctx.tx.phrases, tested=tested, ref_reason=reason
+    )
 
 
 def _trend_sentence(

@@ -43,6 +43,12 @@ class Command(BaseCommand):
         who.add_argument("--all-municipalities", action="store_true", help="Every municipality of the year.")
         p.add_argument("--workers", type=int, default=2, help="Worker processes for a batch (default 2).")
         p.add_argument("--max-tasks", type=int, default=25, help="Reports per worker before it is replaced.")
+        p.add_argument(
+            "--references",
+            default="",
+            help="Comma-separated reference areas, e.g. group:west-uusimaa,country:FI (default: as the web "
+            "profile: region, county, country).",
+        )
         _common(p)
         p = sub.add_parser("followup", help="The follow-up report of a child and youth welfare plan.")
         p.add_argument("--plan", required=True, help="Plan id.")
@@ -71,6 +77,8 @@ class Command(BaseCommand):
                     indicators=self._indicators(opts),
                     template=template,
                 )
+                if opts.get("references"):
+                    request.options["references"] = opts["references"]
                 for path in service.produce(
                     request, parse_formats(opts["format"]), Path(opts["output"]), template
                 ):
