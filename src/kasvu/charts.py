@@ -510,7 +510,12 @@ def svg_for_html(svg: str, label: str) -> str:
     # The whole chart is one image described by ``label`` (and the table beside it): Vega's inner ARIA
     # roles and labels would make screen readers walk hundreds of marks.
     rest = _INNER_ARIA.sub("", rest)
-    return f'{head} preserveAspectRatio="xMinYMin meet" style="max-width:100%;height:auto">{rest}'
+    # Scaled by a class (kasvu.css), not a style attribute: the Content-Security-Policy allows no inline styles.
+    if ' class="' in head:
+        head = head.replace(' class="', ' class="chart-svg ', 1)
+    else:
+        head += ' class="chart-svg"'
+    return f'{head} preserveAspectRatio="xMinYMin meet">{rest}'
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ schemathesis = pytest.importorskip("schemathesis")
 from schemathesis.checks import not_a_server_error  # noqa: E402
 from schemathesis.specs.openapi.checks import (  # noqa: E402
     content_type_conformance,
+    positive_data_acceptance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -27,7 +28,15 @@ from kasvu.wsgi import application  # noqa: E402
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1/"))
 schema.app = application  # type: ignore[attr-defined]
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+# positive_data_acceptance: a request the schema calls valid is not refused as invalid (400/422), i.e. the
+# schema declares every limit the server enforces (page sizes, years, languages, import kinds).
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    positive_data_acceptance,
+]
 
 
 @pytest.fixture

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
+from pydantic import Field
 
 from kasvu import access, values
 from kasvu.api.errors import ApiError
@@ -16,6 +17,15 @@ from kasvu.bank.areas import AmbiguousArea, AreaNotFound, find_area
 from kasvu.bank.models import Area, Indicator
 
 MAX_LIMIT = 10_000
+MAX_OFFSET = 10**9
+MIN_YEAR, MAX_YEAR = 1000, 9999  # years are stored as small integers
+
+# The limits the server enforces, declared in the OpenAPI schema by the parameters' types, so that a
+# client (and schemathesis) knows them: a value outside gets 422 naming the parameter.
+Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}.")]
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description="How many items to skip.")]
+Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR, description=f"A year, {MIN_YEAR} to {MAX_YEAR}.")]
+Lang = Literal["fi", "sv", "en"]
 
 
 def area(ref: str) -> Area:
@@ -79,7 +89,6 @@ def conditional(request: HttpRequest, etag: str, build: Callable[[], HttpRespons
     return response
 
 
-MAX_OFFSET = 10**9
 MAX_ID = 2**63 - 1
 
 
@@ -92,8 +101,8 @@ def check_page(limit: int, offset: int) -> None:
 
 def check_year(name: str, year: int | None) -> None:
     """Years are stored as small integers: anything else is a clear 400, not a database overflow."""
-    if year is not None and not 1000 <= year <= 9999:
-        raise ApiError(400, f"{name} must be a year between 1000 and 9999.")
+    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+        raise ApiError(400, f"{name} must be a year between {MIN_YEAR} and {MAX_YEAR}.")
 
 
 def check_id(pk: int) -> None:

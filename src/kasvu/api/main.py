@@ -42,7 +42,23 @@ class KasvuAPI(NinjaAPI):
             for op in methods.values():
                 if op.get("security") == [{"OptionalTokenAuth": []}]:
                     op["security"] = [{"TokenAuth": []}, {}]
+                for param in op.get("parameters", []):
+                    _no_nul(param.get("schema", {}))
         return schema
+
+
+NO_NUL = "^[^\\x00]*$"  # kasvu.api.auth refuses NUL in paths and queries (PostgreSQL cannot store it)
+
+
+def _no_nul(schema: dict[str, Any]) -> None:
+    """Declare the NUL refusal on every string of a path or query parameter."""
+    if schema.get("type") == "string" and "enum" not in schema and "format" not in schema:
+        schema.setdefault("pattern", NO_NUL)
+    for key in ("anyOf", "oneOf", "allOf"):
+        for option in schema.get(key, []):
+            _no_nul(option)
+    if isinstance(schema.get("items"), dict):
+        _no_nul(schema["items"])
 
 
 api = KasvuAPI(

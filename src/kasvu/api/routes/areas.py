@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from kasvu.api import common
 from kasvu.api.auth import optional_auth
@@ -46,10 +47,10 @@ class AreaDetail(AreaOut):
 
 class AreaFilters(Schema):
     kind: AreaKind | None = None
-    year: int | None = None
+    year: common.Year | None = None
     q: str | None = None
-    limit: int = 500
-    offset: int = 0
+    limit: common.Limit = 500
+    offset: common.Offset = 0
 
 
 def area_out(area: Area) -> AreaOut:
@@ -97,8 +98,12 @@ def list_areas(request: HttpRequest, filters: Query[AreaFilters]) -> AreaPage:
     )
 
 
+# Memberships are kept for 1800–2200 (a wider range would only ever answer "no members").
+MembershipYear = Annotated[int, Field(ge=1800, le=2200, description="A year, 1800 to 2200.")]
+
+
 @router.get("/areas/{ref}", response={200: AreaDetail, **ERRORS}, summary="One area with members and groups")
-def get_area(request: HttpRequest, ref: str, year: int | None = None) -> AreaDetail:
+def get_area(request: HttpRequest, ref: str, year: MembershipYear | None = None) -> AreaDetail:
     """An area (``municipality:444``, ``444`` or a name) with its members and the groups it belongs to in
     ``year`` (default: this year)."""
     area = common.area(ref)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema
@@ -20,6 +20,8 @@ from kasvu.importers import IMPORTERS, ImportFailed, import_file
 
 router = Router()
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+# The importers a file may be sent to (sotkanet-2013 reads a bundled archive folder, not one file).
+ImportKind = Literal["table", "sotkanet", "px", "jsonstat"]
 
 
 class MeOut(Schema):
@@ -62,7 +64,7 @@ class ImportOut(Schema):
 def create_import(
     request: HttpRequest,
     file: File[UploadedFile],
-    kind: str = Form(..., description="table, sotkanet, px or jsonstat (see kasvu import --help)"),
+    kind: ImportKind = Form(..., description="table, sotkanet, px or jsonstat (see kasvu import --help)"),  # noqa: B008
     mapping: UploadedFile | None = File(None),  # noqa: B008 - django-ninja declares parameters so
 ) -> tuple[int, ImportOut] | Any:
     """Read the file with the importer ``kind`` and store it in one transaction (all or nothing)."""
@@ -106,10 +108,10 @@ def create_import(
 
 
 class BundleFilters(Schema):
-    indicator: list[str] = Field(..., description="Indicator keys (repeat the parameter).")
+    indicator: list[str] = Field(..., min_length=1, description="Indicator keys (repeat the parameter).")
     area: list[str] = Field([], description="Areas (repeat). Default: every area with data.")
-    year_from: int | None = None
-    year_to: int | None = None
+    year_from: common.Year | None = None
+    year_to: common.Year | None = None
     internal: bool = Field(False, description="Unpublished values too (internal users only).")
 
 
@@ -187,7 +189,9 @@ if importlib.util.find_spec("kasvu.profiles") is not None:
         tags=["profiles"],
         summary="An area's profile: latest values, intervals, comparisons, trends",
     )
-    def profile(request: HttpRequest, ref: str, lang: str = "fi", internal: bool = False) -> ProfileOut:
+    def profile(
+        request: HttpRequest, ref: str, lang: common.Lang = "fi", internal: bool = False
+    ) -> ProfileOut:
         from kasvu.profiles import build_profile, profile_frame
 
         if lang not in ("fi", "sv", "en"):

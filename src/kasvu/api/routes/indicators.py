@@ -65,8 +65,8 @@ class IndicatorFilters(Schema):
     source: str | None = None
     right: str | None = None
     q: str | None = None
-    limit: int = 500
-    offset: int = 0
+    limit: common.Limit = 500
+    offset: common.Offset = 0
 
 
 def indicator_out(ind: Indicator) -> dict[str, object]:

@@ -46,10 +46,10 @@ class EntryFilters(Schema):
     kind: list[str] = []
     area: str | None = None
     right: str = ""
-    year_from: int | None = None
-    year_to: int | None = None
-    limit: int = 100
-    offset: int = 0
+    year_from: common.Year | None = None
+    year_to: common.Year | None = None
+    limit: common.Limit = 100
+    offset: common.Offset = 0
 
 
 def entry_out(entry: Entry) -> EntryOut:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
@@ -57,19 +57,23 @@ class ObservationPage(Schema):
 
 
 class ObservationFilters(Schema):
-    indicator: list[str] = Field(..., description="Indicator keys, e.g. sotkanet:127 (repeat the parameter).")
+    indicator: list[str] = Field(
+        ..., min_length=1, description="Indicator keys, e.g. sotkanet:127 (repeat the parameter)."
+    )
     area: list[str] = Field([], description="Areas as kind:code, code or name (repeat). Default: all.")
-    year_from: int | None = None
-    year_to: int | None = None
+    year_from: common.Year | None = None
+    year_to: common.Year | None = None
     breakdown: str = Field("total", description="total, male, female or e.g. grade=8;sex=female")
     include_groups: bool = Field(
         False, description="Add values of the given group-like areas computed from members."
     )
     intervals: bool = Field(False, description="Add 95 % confidence intervals.")
     internal: bool = Field(False, description="Unpublished values too (internal users only).")
-    format: str | None = Field(None, description="json (default), csv or jsonstat; else by Accept.")
-    limit: int = 1000
-    offset: int = 0
+    format: Literal["json", "csv", "jsonstat"] | None = Field(
+        None, description="json (default), csv or jsonstat; else by Accept."
+    )
+    limit: common.Limit = 1000
+    offset: common.Offset = 0
 
 
 TABLE_CONTENT = {

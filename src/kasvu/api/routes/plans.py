@@ -74,8 +74,8 @@ def list_plans(
     request: HttpRequest,
     status: str | None = None,
     area: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    limit: common.Limit = 100,
+    offset: common.Offset = 0,
 ) -> PlanPage:
     """Approved plans for everyone; drafts and archived plans for signed-in users as in the web UI."""
     common.check_page(limit, offset)
