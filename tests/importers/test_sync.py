@@ -113,7 +113,9 @@ def test_new_period_and_withdrawn_value(config, pxweb):
         2023,
         None,
     )
-    assert "  withdrawn (kept in the bank): sotkanet:5513 Espoo (municipality:049) 2023 total" in report.lines()
+    assert (
+        "  withdrawn (kept in the bank): sotkanet:5513 Espoo (municipality:049) 2023 total" in report.lines()
+    )
     assert Observation.objects.filter(indicator__key="sotkanet:5513", area__code="049").exists()
 
 
@@ -134,3 +136,27 @@ def test_configuration_errors_name_the_source_and_field(tmp_path):
         CommandError, match=r"bad.yaml, sources\[1\], field 'url': a pxweb source needs 'url'"
     ):
         call_command("sync", str(path))
+
+
+def test_data_updates_page_shows_the_revision_to_analysts(config, pxweb, client):
+    from django.contrib.auth import get_user_model
+
+    from kasvu.accounts.models import Profile, Role
+
+    run(config)
+    run(config)
+    pxweb.revise("KU091", "2025", "2", 334_000.0)
+    run(config)
+    assert client.get("/data-updates/").status_code in (302, 403)  # not for the public
+    user = get_user_model().objects.create_user("analyst", password="a-long-test-password-1")
+    Profile.objects.create(user=user, role=Role.ANALYST)
+    client.force_login(user)
+    page = client.get("/data-updates/").content.decode()
+    assert "Tietojen päivitykset" in page
+    assert "0 uutta, 1 korjattua, 0 poistunutta ja 11 ennallaan olevaa arvoa." in page
+    assert "Helsinki (091)" in page and "naiset" in page and "municipality" not in page
+    assert "334\xa0560" in page and "334\xa0000" in page  # before and now, in Finnish notation
+    assert "ei muutoksia" in page  # the run in between
+    assert "Revised values" not in page  # no English on the Finnish page
+    sv = client.get("/sv/data-updates/").content.decode()
+    assert "Reviderade värden" in sv

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from kasvu.web import views
-from kasvu.web.views import areas, compare, indicators, search
+from kasvu.web.views import areas, compare, indicators, search, updates
 
 app_name = "web"
 urlpatterns = [
@@ -15,4 +15,5 @@ urlpatterns = [
     path("indicators/<str:key>/<str:chart>.<str:fmt>", indicators.indicator_chart, name="indicator_chart"),
     path("compare/", compare.compare, name="compare"),
     path("search/", search.search, name="search"),
+    path("data-updates/", updates.data_updates, name="data_updates"),
 ]

@@ -59,6 +59,10 @@ def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
     prefix = "" if _lang() == "fi" else f"/{_lang()}"
     if _resolves(f"{prefix}/reports/"):
         items.append((f"{prefix}/reports/", _("Reports")))
+    from kasvu.access import is_internal
+
+    if is_internal(context.get("user")):
+        items.append((reverse("web:data_updates"), _("Data updates")))
     out = []
     for url, label in items:
         home = url.rstrip("/") in ("", prefix)
