@@ -5,6 +5,7 @@
 #   scripts/replica.sh primary DIR PORT              a throwaway primary cluster in DIR on 127.0.0.1:PORT
 #   scripts/replica.sh start PRIMARY_PORT DIR PORT   copy the primary (pg_basebackup -R) into DIR and start it
 #                                                    as a hot standby on 127.0.0.1:PORT, streaming from it
+#   scripts/replica.sh up DIR PORT                   start a cluster made before (after stop or kill)
 #   scripts/replica.sh lag PORT                      seconds the replica on PORT is behind (0 when caught up)
 #   scripts/replica.sh stop DIR                      stop the cluster in DIR
 #   scripts/replica.sh kill DIR                      stop it at once, as a crash would (immediate shutdown)
@@ -13,7 +14,7 @@
 # PRIMARY_HOST (default 127.0.0.1) names another primary; it must allow replication connections
 # (pg_hba.conf: "host replication all <address> <method>", wal_level=replica, max_wal_senders > 0) —
 # see docs/deployment.md. Clusters run as the `postgres` user when this runs as root. Nothing here touches
-# the machine's own PostgreSQL server: every cluster lives in its DIR with its socket there.
+# the machine's own PostgreSQL server: every cluster lives in its DIR, on its port (its socket in /tmp).
 set -euo pipefail
 
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
@@ -71,6 +72,11 @@ hot_standby_feedback = on
 EOF
     start_cluster "$dir" "$port"
     echo "replica on 127.0.0.1:$port streaming from $host:$primary_port (data in $dir)"
+    ;;
+  up)
+    if as_postgres "$bin/pg_ctl" -D "$2" status >/dev/null 2>&1; then echo "already running: $2"; exit 0; fi
+    start_cluster "$2" "$3"
+    echo "started $2 on 127.0.0.1:$3"
     ;;
   lag)
     port=$2
