@@ -181,3 +181,38 @@ def test_every_change_of_an_answer_is_shown_with_who_and_how(social, users):
         "<td>Lapsia sosiaalityöntekijää kohden</td><td>30</td><td>31,5</td><td>Uusi virka täytettiin.</td><td>lohja (web)</td>"
         in page
     )
+
+
+def test_analyst_builds_a_round_on_the_web_and_bad_field_settings_are_explained_in_finnish(users):
+    c = client_for(users["analyst"])
+    lohja, vihti = municipality("444"), municipality("927")
+    r = c.post(
+        "/collection/new/",
+        {"slug": "kysely-2026", "name_fi": "Kysely 2026", "kind": "figures", "year": "2026", "deadline": "2027-01-31",
+         "municipalities": [lohja.pk, vihti.pk], "change_threshold": "30"},
+    )  # fmt: skip
+    assert r.status_code == 302 and r["Location"] == "/collection/kysely-2026/"
+    bad = {"field-key": "odotus", "field-kind": "number", "field-label_fi": "Odotusaika", "field-decimals": "0",
+           "field-min_value": "10", "field-max_value": "1", "field-indicator": "sotkanet:127", "field-required": "on"}  # fmt: skip
+    page = c.post("/collection/kysely-2026/", bad).content.decode()
+    assert "Suurin sallittu arvo on pienintä pienempi." in page
+    assert "Kirjoita indikaattori muodossa collection:&lt;nimi&gt;" in page
+    ok = {**bad, "field-min_value": "0", "field-max_value": "365", "field-indicator": "collection:odotus"}
+    assert c.post("/collection/kysely-2026/", ok).status_code == 302
+    assert c.post("/collection/kysely-2026/open/").status_code == 302
+    yaml_text = c.get("/collection/kysely-2026/round.yaml").content.decode()
+    assert "indicator: collection:odotus" in yaml_text and "max: 365" in yaml_text
+    r = c.post(
+        "/collection/kysely-2026/copy/", {"slug": "kysely-2027", "year": "2027", "deadline": "2028-01-31"}
+    )
+    assert r.status_code == 302
+    page = c.get("/collection/kysely-2027/").content.decode()
+    assert "Kysely 2027" in page and "viime vuoden kierros" in page
+
+
+def test_editors_cannot_create_rounds_or_see_the_board(users, social):
+    c = client_for(users["lohja"])
+    assert c.get("/collection/new/").status_code == 403
+    assert c.get(f"{URL}/").status_code == 403
+    assert c.get(f"{URL}/round.yaml").status_code == 403
+    assert Client().get("/collection/").status_code == 302  # anonymous: to the sign-in page
