@@ -120,3 +120,9 @@ def test_excel_round_trip_through_the_cli(social, users, tmp_path):
     assert "saved" in out
     r = lohja(social)
     assert r.status == "submitted" and Answer.objects.get(response=r, field__key="caseload").value == "31.5"
+
+
+def test_export_one_excel_file_per_municipality(social, tmp_path):
+    out = run("export", "sosiaalipalvelut-2025", "all", str(tmp_path / "forms"))
+    assert "wrote 8 files" in out
+    assert sorted(p.name for p in (tmp_path / "forms").iterdir())[0] == "sosiaalipalvelut-2025-078.xlsx"

@@ -74,7 +74,9 @@ class Command(BaseCommand):
         s.add_argument("--csv", action="store_true", help="CSV on stdout (for mail merge).")
         e = sub.add_parser("export", help="Write a municipality's Excel form (with its answers so far).")
         e.add_argument("slug")
-        e.add_argument("municipality", help="Municipality code, e.g. 444.")
+        e.add_argument(
+            "municipality", help="Municipality code, e.g. 444; 'all': one file each into the folder FILE."
+        )
         e.add_argument("file")
         i = sub.add_parser(
             "import", help="Read a filled Excel form back, through the same checks as the web."
@@ -168,6 +170,14 @@ class Command(BaseCommand):
 
     def do_export(self, options: dict[str, Any]) -> None:
         round_ = _round(options["slug"])
+        if options["municipality"] == "all":
+            folder = Path(options["file"])
+            folder.mkdir(parents=True, exist_ok=True)
+            for area in round_.municipalities.order_by("code"):
+                path = folder / f"{round_.slug}-{area.code}.xlsx"
+                path.write_bytes(excel.export_workbook(services.response_for(round_, area)))
+            self.stdout.write(f"wrote {round_.municipalities.count()} files to {folder}")
+            return
         response = services.response_for(round_, _municipality(round_, options["municipality"]))
         Path(options["file"]).write_bytes(excel.export_workbook(response))
         self.stdout.write(f"wrote {options['file']}")
