@@ -34,6 +34,12 @@ def test_editor_sees_the_open_round_on_the_home_page(social, users):
     assert f'href="{URL}/444/"' in page and f"{URL}/927/" not in page
 
 
+def test_the_unit_sees_the_progress_of_open_rounds_on_the_home_page(social, users):
+    page = client_for(users["analyst"]).get("/").content.decode()
+    assert f'href="{URL}/board/"' in page and "0 lähettänyt ja 0 hyväksytty, kysytty 8" in page
+    assert "Tiedonkeruu" not in Client().get("/").content.decode()
+
+
 def test_typed_finnish_number_is_saved_and_shown_back(social, users):
     c = client_for(users["lohja"])
     r = c.post(f"{URL}/444/", form({"caseload": "12,5", "family-work-total": "1 234"}))
