@@ -107,3 +107,15 @@ def test_kasvu_import_pxweb_stores_the_table(pxweb, tmp_path, capsys):
     assert stored.value == round(656_000 * 0.51)
     assert stored.import_run.source_url == pxweb.v2
     assert stored.indicator.unit == "persons"
+
+
+def test_inspect_a_pxweb_table_url(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for state in serve(8145):
+        call_command("inspect", state.v2)
+    out = capsys.readouterr().out
+    assert "Alue" in out and "area" in out and "time (year)" in out
+    assert "statfin:11re:vaerak-vaesto" in out and "[persons, 0 decimals]" in out
+    assert f"Import as is: kasvu import pxweb {state.v2}" in out
+    assert (tmp_path / "statfin_vaerak_pxt_11re.mapping.yaml").exists()
+    assert not [url for _, url in state.requests if "/data" in url]  # the description is enough

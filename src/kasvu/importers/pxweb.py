@@ -155,16 +155,28 @@ class PxWebClient:
         self.min_interval = window / max(calls, 1)
         return self.max_cells or int(config.get("maxDataCells") or DEFAULT_MAX_CELLS)
 
+    def metadata(self, url: str, *, language: str | None = None) -> Cube:
+        """The table's description without its data (no values): enough for ``kasvu inspect``.
+
+        Version 2 only; a version 1 table is described by its data (:meth:`fetch`).
+        """
+        where = TableUrl.parse(url, language)
+        if where.version == 1:
+            return self.fetch(url, language=language)
+        self._configure(where)
+        return self._description(where)
+
+    def _description(self, where: TableUrl) -> Cube:
+        url = f"{where.base}/tables/{where.table}/metadata"
+        doc = dict(self.request("GET", url, params={"lang": where.language}))
+        doc.setdefault("class", "dataset")
+        doc["value"] = {}  # metadata only: a dataset with no values
+        return read_jsonstat(doc, file=url)
+
     def _variables(self, where: TableUrl) -> list[Dimension]:
         """The table's variables and all their values, in the table's order."""
         if where.version == 2:
-            meta = self.request(
-                "GET", f"{where.base}/tables/{where.table}/metadata", params={"lang": where.language}
-            )
-            doc = dict(meta)
-            doc.setdefault("class", "dataset")
-            doc["value"] = {}  # metadata only: a dataset with no values
-            return read_jsonstat(doc, file=f"{where.base}/tables/{where.table}/metadata").dimensions
+            return self._description(where).dimensions
         meta = self.request("GET", where.base)
         out = []
         for var in meta.get("variables", []):

@@ -1,4 +1,5 @@
-"""kasvu inspect FILE: what kasvu will do with a PX or JSON-stat table, and the mapping it infers, for editing."""
+"""kasvu inspect FILE|URL: what kasvu will do with a PX or JSON-stat table (or a PxWeb API table), and the
+mapping it infers, for editing."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="A .px file or a JSON-stat 2 .json file.")
+        parser.add_argument("file", help="A .px file, a JSON-stat 2 .json file, or a PxWeb table URL.")
         parser.add_argument("--kind", choices=["px", "jsonstat"], help="Default: px for .px, else jsonstat.")
         parser.add_argument(
             "--write",
@@ -40,11 +41,18 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="Overwrite an existing mapping file.")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        path = Path(opts["file"])
-        if not path.exists():
+        url = opts["file"] if opts["file"].startswith(("http://", "https://")) else None
+        path = Path(url.rstrip("/").split("/")[-1].split("?")[0] if url else opts["file"])
+        if url is None and not path.exists():
             raise CommandError(f"{path}: no such file.")
         try:
-            cube, kind = read_cube(path, opts["kind"])
+            if url is not None:
+                from kasvu.importers.pxweb import PxWebClient
+
+                with PxWebClient() as client:  # the description only: no data are downloaded
+                    cube, kind = client.metadata(url), "pxweb"
+            else:
+                cube, kind = read_cube(path, opts["kind"])
             inference = infer(cube, strict=False)
         except ImportFailed as exc:
             raise CommandError(str(exc)) from exc
@@ -56,7 +64,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Without a mapping the import would stop: {exc.detail}")
         else:
             if inference.period_kind == "year":
-                self.stdout.write(f"Import as is: kasvu import {kind} {path}")
+                self.stdout.write(f"Import as is: kasvu import {kind} {url or path}")
         if opts["no_write"]:
             return
         target = Path(opts["write"] or f"{path.stem}.mapping.yaml")
@@ -64,7 +72,7 @@ class Command(BaseCommand):
             raise CommandError(f"{target} exists. Choose another name with --write or add --force.")
         header = (
             f"# Mapping kasvu inferred from {path.name} (kasvu inspect). Edit it, then:\n"
-            f"#   kasvu import {kind} {path} --mapping {target}\n"
+            f"#   kasvu import {kind} {url or path} --mapping {target}\n"
             "# Keys, titles, units and aggregation (sum for counts, ratio for shares) are yours to change;\n"
             "# see docs/importing.md.\n"
         )
