@@ -53,22 +53,21 @@ def agreement() -> list[dict[str, object]]:
     """One record per aggregated indicator: THL's region-years, agreeing, withheld, worst error, weight."""
     import polars as pl
 
-    from kasvu import values
     from kasvu.bank.models import Area
+    from kasvu.readmodel import clear_caches, indicator_frame, store
+    from kasvu.readmodel.groups import group_values
 
-    values.clear_caches()
-    values._CACHE.sync(values.data_version())
-    meta = values.indicator_frame().filter(pl.col("aggregation").is_in(["weighted_mean", "sum", "ratio"]))
+    clear_caches()
+    meta = indicator_frame().filter(pl.col("aggregation").is_in(["weighted_mean", "sum", "ratio"]))
     ids = meta["indicator_id"].to_list()
     regions = list(Area.objects.filter(kind="region"))
-    thl = values.read_observations([r.id for r in regions], ids).select(
+    thl = store.observations([r.id for r in regions], ids).select(
         "indicator_id", "area_id", "year", pl.col("value").alias("thl")
     )
     ours = pl.concat(
-        [values.group_values(r.id, ids).select("indicator_id", "area_id", "year", "value", "missing_reason",
-                                               *[c for c in ("weight",) if c in values._empty_computed().columns])
-         for r in regions]
-    )  # fmt: skip
+        group_values(r.id, ids).select("indicator_id", "area_id", "year", "value", "missing_reason")
+        for r in regions
+    )
     both = thl.join(ours, on=["indicator_id", "area_id", "year"], how="left")
     diff = (pl.col("value") - pl.col("thl")).abs()
     ok = (diff <= ABS_TOL) | (diff <= REL_TOL * pl.col("thl").abs())
@@ -77,13 +76,20 @@ def agreement() -> list[dict[str, object]]:
         pl.col("value").is_not_null().sum().alias("shown"),
         ok.fill_null(False).sum().alias("agree"),
         (diff / pl.col("thl").abs()).max().alias("worst_rel"),
-        (
-            pl.col("weight").drop_nulls().first() if "weight" in both.columns else pl.lit(None, pl.String)
-        ).alias("weight"),
-        pl.col("missing_reason").drop_nulls().mode().first().alias("reason"),
     )
     out = per.join(meta.select("indicator_id", "key", "title_fi", "aggregation"), on="indicator_id")
-    return sorted(out.to_dicts(), key=lambda r: (str(r["aggregation"]), int(str(r["key"]).split(":")[1])))
+    used = _weights_used(ids)
+    rows = [{**r, "weight": used.get(int(r["indicator_id"]), "")} for r in out.to_dicts()]
+    return sorted(rows, key=lambda r: (str(r["aggregation"]), int(str(r["key"]).split(":")[1])))
+
+
+def _weights_used(ids: list[int]) -> dict[int, str]:
+    """The weight of each weighted mean, as the read model chose it (before issue 15: population for all)."""
+    try:
+        from kasvu.readmodel.groups import weight_choices
+    except ImportError:  # the code before the weights study
+        return {}
+    return {i: c.describe() for i, c in weight_choices(ids).items()}
 
 
 def report(rows: list[dict[str, object]], markdown: bool) -> str:
@@ -99,6 +105,7 @@ def report(rows: list[dict[str, object]], markdown: bool) -> str:
         worst = f"{float(r['worst_rel']) * 100:.1f} %" if r["worst_rel"] is not None else "–"  # type: ignore[arg-type]
         title = str(r["title_fi"])[:60]
         weight = str(r["weight"] or ("–" if r["aggregation"] != "weighted_mean" else "population"))
+        weight = weight.replace("sotkanet:", "")
         if markdown:
             lines.append(
                 f"| {r['key']} {title} | {r['aggregation']} | {weight} | {n} | {agree / n:.0%} | "

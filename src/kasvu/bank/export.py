@@ -171,3 +171,69 @@ COLUMN_MEANINGS = {
     "retrieved_at": "when the source was read",
     "licence": "licence of the data; THL and Statistics Finland data are CC BY 4.0",
 }
+
+
+def computed_group_values(
+    indicators: list[Indicator] | None = None,
+    areas: list[Area] | None = None,
+    years: tuple[int, int] | None = None,
+) -> pl.DataFrame:
+    """Values kasvu computes for groups, regions, counties and the country that have none stored, as
+    rows like :func:`stored_observations` with ``computed``, ``approximate``, ``weight`` (the weight of a
+    weighted mean, :mod:`kasvu.readmodel.weights`) and ``missing_reason``. Published values only: this
+    is what the pages show. ``areas`` None: every group-like area."""
+    from kasvu.readmodel import PeriodRange, ValueQuery, read_values
+    from kasvu.readmodel.groups import weight_choices
+
+    kinds = ("group", "region", "county", "country", "subregion")
+    targets = (
+        [a for a in areas if a.kind in kinds]
+        if areas is not None
+        else list(Area.objects.filter(kind__in=kinds))
+    )
+    inds = indicators if indicators is not None else list(Indicator.objects.select_related("source"))
+    if not targets or not inds:
+        return pl.DataFrame()
+    periods = PeriodRange.of_years(*years) if years is not None else None
+    frame = read_values(
+        ValueQuery(
+            indicators=[i.id for i in inds], areas=[a.id for a in targets], periods=periods, public=True
+        )
+    ).filter(pl.col("computed"))
+    by_id = {i.id: i for i in inds}
+    weights = {k: c.describe() for k, c in weight_choices([i.id for i in inds]).items()}
+    rule = {i.id: i.aggregation for i in inds}
+    areas_by_id = {a.id: a for a in targets}
+    rows = []
+    for r in frame.iter_rows(named=True):
+        ind, area = by_id[r["indicator_id"]], areas_by_id[r["area_id"]]
+        rows.append({
+            "indicator": ind.key, "indicator_title_fi": ind.title_fi, "area_kind": area.kind,
+            "area_code": area.code, "area_name_fi": area.name_fi, "year": r["year"], "breakdown": "total",
+            "value": r["value"], "numerator": r["numerator"], "denominator": r["denominator"],
+            "unit": ind.unit, "computed": True, "approximate": bool(r["approximate"]),
+            "aggregation": rule[ind.id],
+            "weight": weights.get(ind.id, "") if rule[ind.id] == "weighted_mean" else "",
+            "missing_reason": r["missing_reason"] or (r["suppression_reason"] if r["hidden"] else None),
+            "source": ind.source.name("en"), "licence": ind.licence or ind.source.licence,
+            "attribution": ind.attribution or ind.source.attribution,
+        })  # fmt: skip
+    schema = {
+        "indicator": pl.String, "indicator_title_fi": pl.String, "area_kind": pl.String, "area_code": pl.String,
+        "area_name_fi": pl.String, "year": pl.Int64, "breakdown": pl.String, "value": pl.Float64,
+        "numerator": pl.Float64, "denominator": pl.Float64, "unit": pl.String, "computed": pl.Boolean,
+        "approximate": pl.Boolean, "aggregation": pl.String, "weight": pl.String, "missing_reason": pl.String,
+        "source": pl.String, "licence": pl.String, "attribution": pl.String,
+    }  # fmt: skip
+    return pl.DataFrame(rows, schema=schema)
+
+
+def with_group_values(stored: pl.DataFrame, computed: pl.DataFrame) -> pl.DataFrame:
+    """Stored observations (``computed`` false) followed by computed group values, in one table."""
+    marked = stored.with_columns(
+        pl.lit(False).alias("computed"), pl.lit(False).alias("approximate"), pl.lit("").alias("aggregation"),
+        pl.lit("").alias("weight"), pl.lit(None, pl.String).alias("missing_reason"),
+    )  # fmt: skip
+    if computed.height == 0:
+        return marked
+    return pl.concat([marked, computed], how="diagonal_relaxed")

@@ -174,10 +174,21 @@ def load_indicators(path: Path = DATA_DIR / "indicators.yaml") -> list[Indicator
                 licence=spec.get("licence", defaults.get("licence", "CC BY 4.0")),
                 attribution=spec.get("attribution", defaults.get("attribution", "")),
                 source_url=defaults.get("source_url", "").format(id=ind_id),
-                notes={"en": spec["note"]} if spec.get("note") else {},
+                notes=_notes(spec),
             )
         )
     return out
+
+
+def _notes(spec: dict[str, Any]) -> dict[str, str]:
+    """The note, and the weight of regional means (``weight``: the denominator population, see
+    :mod:`kasvu.readmodel.weights`; ``approximate_weight: allowed`` lets the total population stand in)."""
+    notes = {"en": str(spec["note"])} if spec.get("note") else {}
+    if spec.get("weight"):
+        notes["weight"] = str(spec["weight"])
+    if spec.get("approximate_weight"):
+        notes["approximate_weight"] = str(spec["approximate_weight"])
+    return notes
 
 
 def load_sotkanet_2013(

@@ -21,9 +21,10 @@ import polars as pl
 
 from kasvu.readmodel import store
 from kasvu.readmodel.areas import area_tree
-from kasvu.readmodel.cache import backend
+from kasvu.readmodel.cache import backend, cached
 from kasvu.readmodel.indicators import indicator_frame
 from kasvu.readmodel.schema import OBS_SCHEMA, TOTAL
+from kasvu.readmodel.weights import DERIVATIONS, R_NO_WEIGHT, WeightChoice, choose, weight_frame
 from kasvu.stats import aggregate_groups
 
 #: Population indicators used as weights, in order of preference (the one choice of weights).
@@ -73,6 +74,81 @@ def _rules(meta: pl.DataFrame) -> pl.DataFrame:
     ).filter(pl.col("rule").is_not_null())
 
 
+def weight_choices(indicator_ids: Sequence[int] | None = None) -> dict[int, WeightChoice]:
+    """Per weighted-mean indicator, the weight its group values use (:mod:`kasvu.readmodel.weights`)."""
+    meta = indicator_frame().filter(pl.col("aggregation") == "weighted_mean")
+    if indicator_ids is not None:
+        meta = meta.filter(pl.col("indicator_id").is_in(list(indicator_ids)))
+    available = _keys_with_data()
+    return {
+        int(r["indicator_id"]): choose(r["weight_name"] or "", bool(r["approximate_weight"]), available)
+        for r in meta.iter_rows(named=True)
+    }
+
+
+def _keys_with_data() -> set[str]:
+    """Keys of the indicators weights may be derived from that have stored values (cached per version)."""
+
+    def read() -> set[str]:
+        keys = {k for ds in DERIVATIONS.values() for d in ds for k in d.needs}
+        keys |= {str(k) for k in indicator_frame()["weight_name"].to_list() if k and ":" in str(k)}
+        meta = indicator_frame().filter(pl.col("key").is_in(sorted(keys)))
+        ids = [i for i in meta["indicator_id"].to_list() if store.has_values(int(i))]
+        return set(meta.filter(pl.col("indicator_id").is_in(ids))["key"].to_list())
+
+    found: set[str] = cached("weights:keys_with_data", read)
+    return found
+
+
+def _aggregate(
+    obs_in: pl.DataFrame, members: pl.DataFrame, rules: pl.DataFrame, meta: pl.DataFrame,
+    member_ids: list[int], breakdown_id: int, successions: pl.DataFrame,
+) -> pl.DataFrame:  # fmt: skip
+    """aggregate_groups per weight: ratios and sums at once, each weighted mean with its own population;
+    a weighted mean without a derivable population is withheld with :data:`R_NO_WEIGHT`."""
+    weighted = rules.filter(pl.col("rule") == "weighted_mean")
+    parts = []
+    plain = rules.filter(pl.col("rule") != "weighted_mean")
+    if plain.height:
+        obs_plain = obs_in.filter(pl.col("indicator").is_in(plain["indicator"].to_list()))
+        parts.append(aggregate_groups(obs_plain, members, plain, successions=successions))
+    if weighted.height:
+        choices = weight_choices(weighted["indicator"].cast(pl.Int64).to_list())
+        by_choice: dict[tuple[str, str, bool], list[str]] = {}
+        for ind, c in choices.items():
+            sig = (c.name, c.derivation.text if c.derivation else "", c.approximate)
+            by_choice.setdefault(sig, []).append(str(ind))
+        needed = sorted({k for c in choices.values() if c.derivation for k in c.derivation.needs})
+        keyed = _weight_inputs(member_ids, needed, breakdown_id)
+        for (_name, _text, approximate), inds in by_choice.items():
+            choice = choices[int(inds[0])]
+            w = weight_frame(choice, keyed)
+            sub = weighted.filter(pl.col("indicator").is_in(inds))
+            obs_sub = obs_in.filter(pl.col("indicator").is_in(inds))
+            agg = aggregate_groups(obs_sub, members, sub, weights=w, successions=successions)
+            if w is None:
+                agg = agg.with_columns(
+                    pl.lit(None, pl.Float64).alias("value"), pl.lit(False).alias("approximate"),
+                    pl.when(pl.col("reason").is_null() | (pl.col("reason") == "weighted mean needs population weights"))
+                    .then(pl.lit(R_NO_WEIGHT)).otherwise(pl.col("reason")).alias("reason"),
+                )  # fmt: skip
+            else:
+                agg = agg.with_columns((pl.col("approximate") & pl.lit(approximate)).alias("approximate"))
+            parts.append(agg)
+    return pl.concat(parts, how="diagonal_relaxed") if parts else aggregate_groups(obs_in, members, rules)
+
+
+def _weight_inputs(member_ids: list[int], keys: list[str], breakdown_id: int) -> pl.DataFrame:
+    """(area_id, year, key, value) of the indicators weights are derived from."""
+    meta = indicator_frame().filter(pl.col("key").is_in(keys)).select("indicator_id", "key")
+    if not meta.height:
+        return pl.DataFrame(
+            schema={"area_id": pl.Int64, "year": pl.Int64, "key": pl.String, "value": pl.Float64}
+        )
+    obs = store.observations(member_ids, meta["indicator_id"].to_list(), breakdown_id)
+    return obs.join(meta, on="indicator_id").select("area_id", "year", "key", "value")
+
+
 def group_values(area_id: int, indicator_ids: Sequence[int], breakdown_id: int = TOTAL) -> pl.DataFrame:
     """Values of a group/region/county/country computed from its municipalities, all years (cached)."""
     out: list[pl.DataFrame] = []
@@ -104,9 +180,7 @@ def _compute(area_id: int, indicator_ids: list[int], breakdown_id: int) -> list[
                 pl.col("indicator_id").cast(pl.String).alias("indicator"), "area_id", "year",
                 pl.lit("total").alias("sex"), "value", "numerator", "denominator",
             )  # fmt: skip
-            needs_weights = rules.filter(pl.col("rule") == "weighted_mean").height > 0
-            w = weights(member_ids, breakdown_id) if needs_weights else None
-            agg = aggregate_groups(obs_in, members, rules, weights=w, successions=tree.successions)
+            agg = _aggregate(obs_in, members, rules, meta, member_ids, breakdown_id, tree.successions)
             computed = agg.select(
                 pl.col("indicator").cast(pl.Int64).alias("indicator_id"),
                 pl.col("group_id").alias("area_id"),

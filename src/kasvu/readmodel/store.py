@@ -89,6 +89,12 @@ def indicators_with_data(area_ids: Sequence[int] | None = None) -> list[int]:
     return _rows(sql, params, {"indicator_id": pl.Int64})["indicator_id"].to_list()
 
 
+def has_values(indicator_id: int) -> bool:
+    """Does the indicator have any stored value (one index lookup)?"""
+    sql = "SELECT 1 FROM bank_observation WHERE indicator_id = %s LIMIT 1"
+    return _rows(sql, [indicator_id], {"one": pl.Int64}).height > 0
+
+
 def areas_with_data(indicator_id: int, limit: int = 5000) -> list[int]:
     """Areas with a stored value of the indicator (at most ``limit``)."""
     sql = f"SELECT DISTINCT area_id FROM bank_observation WHERE indicator_id = %s LIMIT {int(limit)}"
@@ -124,7 +130,8 @@ INDICATOR_SCHEMA: dict[str, Any] = {
     "direction": pl.String, "aggregation": pl.String, "rights": pl.List(pl.String),
     "themes": pl.List(pl.String), "threshold": pl.Int64, "generated": pl.Boolean, "attribution": pl.String,
     "licence": pl.String, "url": pl.String, "source": pl.String, "source_fi": pl.String,
-    "source_sv": pl.String, "source_en": pl.String, "declared_kind": pl.String,
+    "source_sv": pl.String, "source_en": pl.String, "declared_kind": pl.String, "weight_name": pl.String,
+    "approximate_weight": pl.Boolean,
 }  # fmt: skip
 
 
@@ -147,6 +154,11 @@ def _indicators() -> pl.DataFrame:
                 "url": i.source_url or i.source.url, "source": i.source.name("en"),
                 "source_fi": i.source.name_fi, "source_sv": i.source.name_sv, "source_en": i.source.name_en,
                 "declared_kind": str((i.notes or {}).get("kind", "")) if isinstance(i.notes, dict) else "",
+                # The denominator population of a weighted mean (kasvu.readmodel.weights), and whether the
+                # analyst allows the total population in its place.
+                "weight_name": str((i.notes or {}).get("weight", "")) if isinstance(i.notes, dict) else "",
+                "approximate_weight": isinstance(i.notes, dict)
+                and str(i.notes.get("approximate_weight", "")).lower() in ("allowed", "true", "yes"),
             }
         )  # fmt: skip
     return pl.DataFrame(rows, schema=INDICATOR_SCHEMA)

@@ -76,6 +76,10 @@ _REASONS: list[tuple[re.Pattern[str], Any]] = [
         gettext_lazy("nothing left of the reference to compare"),
     ),
     (re.compile(r"^(area|reference): no numerator"), gettext_lazy("no numerator or denominator")),
+    (
+        re.compile(r"^no population of the age group is stored"),
+        gettext_lazy("no population of the age group is stored: the area's value cannot be computed"),
+    ),
 ]
 
 

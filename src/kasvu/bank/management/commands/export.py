@@ -8,12 +8,15 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kasvu.bank.areas import AmbiguousArea, AreaNotFound, find_area
-from kasvu.bank.export import stored_observations, write
+from kasvu.bank.export import computed_group_values, stored_observations, with_group_values, write
 from kasvu.bank.models import Indicator
 
 
 class Command(BaseCommand):
-    help = "Export stored observations exactly as stored, with flags and provenance."
+    help = (
+        "Export stored observations exactly as stored, with flags and provenance; --include-groups adds the "
+        "values computed for groups."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("what", choices=["observations"])
@@ -25,6 +28,13 @@ class Command(BaseCommand):
         parser.add_argument("--to-year", type=int)
         parser.add_argument("--format", choices=["csv", "xlsx", "json"], default="csv")
         parser.add_argument("--output", "-o", help="File to write (default: standard output; xlsx needs -o).")
+        parser.add_argument(
+            "--include-groups",
+            action="store_true",
+            help="Also the values kasvu computes for groups, regions, counties and the country without stored "
+            "values (published values only), with columns computed, approximate, aggregation, weight and "
+            "missing_reason.",
+        )
 
     def handle(self, *args: object, **opts: object) -> None:
         indicators = None
@@ -46,6 +56,8 @@ class Command(BaseCommand):
         if opts["from_year"] or opts["to_year"]:
             years = (int(opts["from_year"] or 0), int(opts["to_year"] or 9999))  # type: ignore[call-overload]
         frame = stored_observations(indicators, areas, years)
+        if opts["include_groups"]:
+            frame = with_group_values(frame, computed_group_values(indicators, areas, years))
         fmt = str(opts["format"])
         if opts["output"]:
             write(frame, Path(str(opts["output"])), fmt)
