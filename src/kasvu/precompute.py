@@ -9,7 +9,7 @@ them once, for the new data version, into the shared cache (:mod:`kasvu.sharedca
   model's cache too, which every other page uses);
 
 It runs in a background thread of the process that changed the data (:func:`request`): after an import
-(``observations_changed``), a change of a group's members or of Finland's areas (``kasvu areas``), and so
+(``observations_changed``), a change of a group's members (``kasvu areas``, the admin) or of Finland's areas, and so
 after every new suppression pattern (made by those). Requests that come while it runs are coalesced: the
 job starts again once for the newest version. ``kasvu import`` and ``kasvu areas`` wait for it and show
 its progress in their summary (:func:`wait`); ``kasvu precompute`` runs it by hand.
@@ -198,6 +198,15 @@ def request(**_: Any) -> None:
         _PROGRESS.running = True
         _THREAD = threading.Thread(target=_job, name="kasvu-precompute", daemon=True)
         _THREAD.start()
+
+
+def on_membership_change(sender: Any, **kwargs: Any) -> None:
+    """``post_save``/``post_delete``: a group's members changed (e.g. in the admin): a job once committed."""
+    meta = getattr(sender, "_meta", None)
+    if meta is not None and meta.label == "bank.Membership" and enabled():
+        from django.db import transaction
+
+        transaction.on_commit(request)
 
 
 @contextmanager

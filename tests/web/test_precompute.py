@@ -63,3 +63,18 @@ def test_requests_inside_deferred_start_one_job_at_the_end(monkeypatch, settings
 
 def test_off_in_tests_unless_asked():
     assert not precompute.enabled()
+
+
+def test_a_change_of_a_groups_members_asks_for_a_job_once_committed(
+    db, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    from kasvu.bank.areas import create_group
+    from kasvu.bank.models import Membership
+
+    settings.KASVU = {**settings.KASVU, "PRECOMPUTE": True}
+    asked: list[int] = []
+    monkeypatch.setattr(precompute, "request", lambda **_: asked.append(1))
+    group = create_group("west", {"fi": "Länsi"}, ["444", "927"])
+    with django_capture_on_commit_callbacks(execute=True):
+        Membership.objects.filter(group=group).first().delete()  # as the admin would
+    assert asked

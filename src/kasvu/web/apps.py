@@ -16,6 +16,10 @@ class WebConfig(AppConfig):
         from kasvu.web import pagecache
 
         observations_changed.connect(precompute.request, dispatch_uid="kasvu.precompute.request")
+        post_save.connect(precompute.on_membership_change, dispatch_uid="kasvu.precompute.membership_saved")
+        post_delete.connect(
+            precompute.on_membership_change, dispatch_uid="kasvu.precompute.membership_deleted"
+        )
         post_save.connect(pagecache.on_model_change, dispatch_uid="kasvu.web.pagecache.save")
         post_delete.connect(pagecache.on_model_change, dispatch_uid="kasvu.web.pagecache.delete")
         pre_migrate.connect(pagecache.migrating, dispatch_uid="kasvu.web.pagecache.migrating")
