@@ -11,10 +11,11 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from pydantic import Field
 
-from kasvu import access, values
+from kasvu import access
 from kasvu.api.errors import ApiError
 from kasvu.bank.areas import AmbiguousArea, AreaNotFound, find_area
 from kasvu.bank.models import Area, Indicator
+from kasvu.readmodel import data_version
 
 MAX_LIMIT = 10_000
 MAX_OFFSET = 10**9
@@ -62,7 +63,7 @@ def public_view(request: HttpRequest, internal: bool) -> bool:
 
 def etag_for(request: HttpRequest, *parts: Any) -> str:
     """An ETag from the data version (imports, memberships, suppression) and the request."""
-    raw = json.dumps([list(values.data_version()), request.get_full_path(), *parts], default=str)
+    raw = json.dumps([list(data_version()), request.get_full_path(), *parts], default=str)
     return '"' + hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32] + '"'
 
 

@@ -69,14 +69,14 @@ def observations_frame(
         sql += " WHERE " + " AND ".join(where)
     conn = reading_connection()  # a replica for an anonymous or API request; otherwise the primary
     if conn.vendor == "postgresql":
-        return _copy_out(conn, sql, params, schema)
+        return copy_out(conn, sql, params, schema)
     with conn.cursor() as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def _copy_out(
+def copy_out(
     conn: Any, sql: str, params: list[object], schema: dict[str, pl.DataType | type[pl.DataType]]
 ) -> pl.DataFrame:
     out = io.BytesIO()

@@ -74,7 +74,17 @@ def observations(
     if year_in is not None:
         sql += f" AND year IN ({_in(year_in)})"
         params += list(year_in)
-    return _rows(sql, params, {**OBS_SCHEMA, "import_run_id": pl.Int64})
+    schema = {**OBS_SCHEMA, "import_run_id": pl.Int64}
+    if area_ids is None:  # a whole indicator (API, bundle): PostgreSQL streams it as CSV, twice as fast
+        from kasvu.replicas import reading_connection
+
+        conn = reading_connection()
+        if conn.vendor == "postgresql":
+            from kasvu.bank.observations import copy_out
+
+            streamed: pl.DataFrame = copy_out(conn, sql, params, schema)
+            return streamed
+    return _rows(sql, params, schema)
 
 
 def indicators_with_data(area_ids: Sequence[int] | None = None) -> list[int]:
@@ -220,3 +230,33 @@ def membership_rows() -> pl.DataFrame:
 def succession_rows() -> pl.DataFrame:
     frame: pl.DataFrame = cached("store:successions", _successions)
     return frame
+
+
+def import_runs(
+    indicator_ids: Sequence[int],
+    area_ids: Sequence[int],
+    years: tuple[int, int] | None,
+    breakdown_id: int = TOTAL,
+) -> pl.DataFrame:
+    """Which imports brought the values of these areas — and, for groups, of their municipalities — in
+    ``years``: indicator_id, area_id, year, import_run_id (for provenance)."""
+    from kasvu.readmodel.areas import area_tree
+
+    tree = area_tree()
+    wanted = set(area_ids)
+    for a in area_ids:
+        if tree.kind(a) not in ("municipality", "district"):
+            wanted.update(tree.member_links(a)["member_id"].to_list())
+    schema = {"indicator_id": pl.Int64, "area_id": pl.Int64, "year": pl.Int64, "import_run_id": pl.Int64}
+    if not wanted or not indicator_ids:
+        return pl.DataFrame(schema=schema)
+    ids = sorted(wanted)
+    sql = (
+        "SELECT DISTINCT indicator_id, area_id, year, import_run_id FROM bank_observation WHERE breakdown_id = %s "
+        f"AND indicator_id IN ({_in(indicator_ids)}) AND area_id IN ({_in(ids)})"
+    )
+    params: list[Any] = [breakdown_id, *indicator_ids, *ids]
+    if years is not None:
+        sql += " AND year BETWEEN %s AND %s"
+        params += list(years)
+    return _rows(sql, params, schema)

@@ -1,35 +1,44 @@
-"""Where a report's numbers come from: the one module of the reports app that reads the bank.
+"""Where a report's numbers come from: the one module of the reports app that asks the read model.
 
 Builders (:mod:`kasvu.reports.builders`) get plain data from here — indicator and area descriptions, a
 Polars frame of values with intervals and disclosure flags, memberships and provenance — and never query
-the database themselves. When ``kasvu.profiles`` (the web app's area profile) provides the same numbers,
-this adapter is the only place to switch.
+the database themselves. The values are those of :func:`kasvu.readmodel.read_values`, exactly what the web
+pages, the API and the open-data bundle show: the same group values (memberships by year, mergers, one
+choice of population weights), the same disclosure gate and the same intervals.
 
 Disclosure: with ``public=True`` (the default; always for anonymous web users) a value is *hidden* when
-the stored pattern of :mod:`kasvu.bank.disclosure` hides it (``Observation.suppressed``,
-``GroupSuppression``) or when :func:`kasvu.stats.suppression.primary_mask` finds it below the indicator's
-own threshold. Builders print hidden values as "–" with a footnote and make no statement about them.
+the read model's gate hides it (the stored pattern of :mod:`kasvu.bank.disclosure` or the primary rule on
+numerators and respondents). Builders print hidden values as "–" with a footnote and make no statement
+about them; for internal reports nothing is hidden and ``internal`` marks what the public would not see.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from kasvu import profiles
-from kasvu.bank.loader import observations_frame
-from kasvu.bank.models import Area, AreaKind, GroupSuppression, ImportRun, Indicator, Membership
-from kasvu.importers.base import FLAG_GENERATED
-from kasvu.reports import analysis
+from kasvu.bank.models import Area, AreaKind, ImportRun, Indicator
+from kasvu.readmodel import (
+    TOTAL,
+    AreaTree,
+    IndicatorInfo,
+    PeriodRange,
+    ValueQuery,
+    area_tree,
+    indicator_infos,
+    population_indicator,
+    read_values,
+    sync,
+)
+from kasvu.readmodel.store import import_runs
 from kasvu.reports.document import ProvenanceEntry
-from kasvu.stats.groups import Rule, aggregate_groups
-from kasvu.stats.suppression import primary_mask
 
-TOTAL_BREAKDOWN_ID = 1
-POPULATION_KEYS = ("statfin:M411", "sotkanet:127")
+__all__ = ["IndicatorInfo"]  # the read model's, re-exported for the builders
+
+TOTAL_BREAKDOWN_ID = TOTAL
 GROUP_KINDS = {AreaKind.GROUP, AreaKind.REGION, AreaKind.COUNTY, AreaKind.SUBREGION, AreaKind.COUNTRY}
 
 
@@ -38,28 +47,9 @@ class ReportDataMissing(Exception):
 
 
 @dataclass(frozen=True)
-class IndicatorInfo:
-    id: int
-    key: str
-    title: str
-    unit: str
-    decimals: int
-    scale: float
-    direction: str
-    aggregation: str
-    rights: tuple[str, ...]
-    themes: tuple[str, ...]
-    threshold: int
-    generated: bool
-    source: str
-    licence: str
-    attribution: str
-    url: str
-    kind: str = "proportion"
-
-
-@dataclass(frozen=True)
 class AreaInfo:
+    """An area named in the report's language."""
+
     id: int
     kind: str
     code: str
@@ -69,7 +59,12 @@ class AreaInfo:
 @dataclass
 class ReportData:
     """Everything a builder needs. ``values`` has one row per indicator, area and year (total breakdown):
-    value, numerator, denominator, lower, upper, interval_reason, hidden, generated, computed."""
+    the columns of :data:`kasvu.readmodel.VALUE_SCHEMA` (value, numerator, denominator, lower, upper,
+    interval_reason, hidden, internal, generated, computed, ...) and ``withheld`` (see :func:`fetch`)."""
+
+    def tested(self) -> pl.DataFrame:
+        """The values as the tests see them: every cell the disclosure gate hides is left out."""
+        return self.values.with_columns(pl.col("withheld").alias("hidden"))
 
     indicators: dict[int, IndicatorInfo]
     areas: dict[int, AreaInfo]
@@ -85,26 +80,7 @@ class ReportData:
 
 
 def indicator_info(ind: Indicator, lang: str) -> IndicatorInfo:
-    source = ind.source
-    return IndicatorInfo(
-        id=ind.id,
-        key=ind.key,
-        title=ind.title(lang) or ind.key,
-        unit=ind.unit,
-        decimals=ind.decimals,
-        scale=ind.scale,
-        direction=ind.direction,
-        aggregation=ind.aggregation,
-        rights=tuple(ind.rights or ()),
-        themes=tuple(ind.themes or ()),
-        threshold=ind.threshold,
-        generated=bool(source.is_generated),
-        source=source.name(lang),
-        licence=ind.licence or source.licence,
-        attribution=ind.attribution or source.attribution,
-        url=ind.source_url or source.url,
-        kind=str((ind.notes or {}).get("kind", "")) or "proportion",
-    )
+    return indicator_infos([ind.id], lang)[ind.id]
 
 
 def area_info(area: Area, lang: str) -> AreaInfo:
@@ -126,29 +102,27 @@ def find_indicators(keys: Sequence[str] | None, *, with_rights: bool = True) -> 
     return [i for i in inds if i.rights] if with_rights else inds
 
 
-def members_of(area: Area, year: int, _links: dict[int, list[Membership]] | None = None) -> list[Area]:
-    """Municipalities of a group-like area valid in ``year`` (through nested groups too)."""
-    out: dict[int, Area] = {}
-    cache = {} if _links is None else _links
-    if area.id not in cache:
-        cache[area.id] = list(Membership.objects.filter(group=area).select_related("member"))
-    for link in cache[area.id]:
-        if link.is_valid_in(year) and link.member.is_valid_in(year):
-            m = link.member
-            if m.kind == AreaKind.MUNICIPALITY:
-                out[m.id] = m
-            elif m.kind in GROUP_KINDS:
-                out.update({x.id: x for x in members_of(m, year, cache)})
-    return sorted(out.values(), key=lambda a: a.name())
+def _tree() -> AreaTree:
+    """The read model's area tree of the current data version."""
+    sync()
+    return area_tree()
+
+
+def _areas(ids: Sequence[int]) -> list[Area]:
+    found = Area.objects.in_bulk(list(ids))
+    return [found[i] for i in ids if i in found]
+
+
+def members_of(area: Area, year: int) -> list[Area]:
+    """Municipalities of a group-like area valid in ``year`` (:meth:`kasvu.readmodel.AreaTree.members`),
+    by name."""
+    return sorted(_areas(_tree().members(area.id, year)), key=lambda a: a.name())
 
 
 def groups_of(area: Area, year: int) -> list[Area]:
-    """The areas ``area`` belongs to in ``year`` (the membership and the group both valid then), by kind
-    and code: Iitti's region is Kymenlaakso until 2020 and Päijät-Häme from 2021; counties begin in 2023."""
-    links = (
-        Membership.objects.filter(member=area).select_related("group").order_by("group__kind", "group__code")
-    )
-    return [link.group for link in links if link.is_valid_in(year) and link.group.is_valid_in(year)]
+    """The areas ``area`` belongs to in ``year``, by kind and code: Iitti's region is Kymenlaakso until
+    2020 and Päijät-Häme from 2021; counties begin in 2023."""
+    return _areas(_tree().groups_of(area.id, year))
 
 
 def references_of(area: Area, year: int, chosen: Sequence[str] = ()) -> list[Area]:
@@ -156,28 +130,11 @@ def references_of(area: Area, year: int, chosen: Sequence[str] = ()) -> list[Are
     country for a municipality, memberships of that year), so that a report and the page agree. User groups
     (or any other area) only when ``chosen`` names them ("group:west-uusimaa", "region:01")."""
     from kasvu.bank.areas import find_area
-    from kasvu.readmodel import area_tree
 
     if chosen:
         refs = [find_area(key) for key in chosen]
         return [r for r in dict.fromkeys(refs) if r.id != area.id]
-    ids = area_tree().default_references(area.id, year, purpose="profile")
-    found = Area.objects.in_bulk(ids)
-    return [found[i] for i in ids if i in found]
-
-
-def _memberships(refs: Iterable[Area], year_range: tuple[int, int]) -> pl.DataFrame:
-    rows = []
-    cache: dict[int, list[Membership]] = {}
-    for ref in refs:
-        for year in range(year_range[0], year_range[1] + 1):
-            rows += [(ref.id, m.id, year, year) for m in members_of(ref, year, cache)]
-    frame = pl.DataFrame(
-        rows,
-        schema={"group_id": pl.Int64, "member_id": pl.Int64, "valid_from": pl.Int64, "valid_to": pl.Int64},
-        orient="row",
-    )
-    return frame.unique()
+    return _areas(_tree().default_references(area.id, year, purpose="profile"))
 
 
 def fetch(
@@ -189,66 +146,61 @@ def fetch(
     lang: str,
     public: bool = True,
 ) -> ReportData:
-    """Values of ``indicators`` for ``targets`` and ``refs`` in ``years`` (inclusive), with intervals and
-    disclosure flags. Reference values are the stored ones (THL's own), else computed from the members'
-    numerators and denominators (:func:`kasvu.stats.aggregate_groups`)."""
-    infos = {i.id: indicator_info(i, lang) for i in indicators}
+    """Values of ``indicators`` for ``targets`` and ``refs`` in ``years`` (inclusive), from the read model:
+    stored values, else computed from the members (groups, regions, the country), with intervals and the
+    disclosure gate. ``hidden`` is what a report must not print: for internal reports nothing."""
+    infos = indicator_infos([i.id for i in indicators], lang)
     all_areas = {a.id: a for a in [*targets, *refs]}
-    memberships = _memberships([a for a in all_areas.values() if a.kind in GROUP_KINDS], years)
-    member_ids = set(memberships["member_id"].to_list())
-    wanted = sorted(set(all_areas) | member_ids)
-    obs = observations_frame(indicator_ids=list(infos), area_ids=wanted, years=years)
-    obs = obs.filter(pl.col("breakdown_id") == TOTAL_BREAKDOWN_ID)
-    stored = obs.filter(pl.col("area_id").is_in(list(all_areas)))
-    computed = _computed(obs, memberships, infos, stored, years)
-    cols = ["indicator_id", "area_id", "year", "value", "numerator", "denominator", "ci_lower", "ci_upper"]
-    values = pl.concat(
-        [
-            stored.select(
-                *cols,
-                (pl.col("suppressed") > 0).alias("stored_hidden"),
-                ((pl.col("flags") & FLAG_GENERATED) > 0).alias("generated"),
-                pl.lit(False).alias("computed"),
-                pl.lit(False).alias("approximate"),
-            ),
-            computed,
-        ],
-        how="diagonal_relaxed",
-    )
-    infos = {
-        i: dataclasses.replace(
-            info,
-            kind=analysis.kind_of(
-                values.filter(pl.col("indicator_id") == i), "rate" if info.kind == "rate" else None
-            ),
+    values = read_values(
+        ValueQuery(
+            indicators=list(infos), areas=list(all_areas), periods=PeriodRange.of_years(*years), public=public
         )
-        for i, info in infos.items()
-    }
-    values = analysis.with_intervals(
-        values.sort("indicator_id", "area_id", "year"), {i: (x.kind, x.scale) for i, x in infos.items()}
     )
-    values = _hidden(values, infos, public)
-    generated_ind = {i for i, x in infos.items() if x.generated}
+    # ``withheld``: hidden by the gate (no test, trend or band uses it, as on the web); ``hidden``: not
+    # printed (for internal reports nothing is hidden, ``internal`` marks what the public would not see).
     values = values.with_columns(
-        (pl.col("generated").fill_null(False) | pl.col("indicator_id").is_in(list(generated_ind))).alias(
-            "generated"
-        )
+        pl.col("hidden").alias("withheld"), (pl.col("hidden") & ~pl.col("internal")).alias("hidden")
     )
-    last = memberships.filter(pl.col("valid_from") == years[1])
-    ref_members = {
-        a.id: last.filter(pl.col("group_id") == a.id)["member_id"].to_list()
-        for a in all_areas.values()
-        if a.kind in GROUP_KINDS
-    }
-    area_infos = {a.id: area_info(a, lang) for a in all_areas.values()}
+    tree = area_tree()
+    ref_members = {a.id: tree.members(a.id, years[1]) for a in all_areas.values() if a.kind in GROUP_KINDS}
+    runs = import_runs(list(infos), list(all_areas), years)
     return ReportData(
         indicators=infos,
-        areas=area_infos,
+        areas={a.id: area_info(a, lang) for a in all_areas.values()},
         values=values,
         members=ref_members,
-        provenance=provenance(obs, infos),
+        provenance=provenance(runs, infos),
         public=public,
     )
+
+
+def latest_values(
+    indicator_id: int, areas: Sequence[Area], *, public: bool
+) -> dict[int, tuple[float | None, int]]:
+    """Each area's latest published value of one indicator: area id → (value or None when hidden, year)."""
+    frame = read_values(ValueQuery(indicators=[indicator_id], areas=[a.id for a in areas], public=public))
+    frame = frame.filter(pl.col("value").is_not_null() | pl.col("hidden")).sort("year")
+    return {r["area_id"]: (r["value"], r["year"]) for r in frame.iter_rows(named=True)}
+
+
+def population(
+    areas: Sequence[Area], lang: str, *, public: bool
+) -> tuple[dict[int, tuple[float | None, int]], list[ProvenanceEntry]]:
+    """The latest population of each area (the read model's population indicator, the one that weighs
+    weighted means) and its provenance."""
+    ind = population_indicator()
+    if ind is None:
+        return {}, []
+    latest = latest_values(ind, areas, public=public)
+    runs = import_runs([ind], [a.id for a in areas], None).join(
+        pl.DataFrame(
+            [(a, y) for a, (_, y) in latest.items()],
+            schema={"area_id": pl.Int64, "year": pl.Int64},
+            orient="row",
+        ),
+        on=["area_id", "year"],
+    )
+    return latest, provenance(runs, indicator_infos([ind], lang))
 
 
 def profile_comparisons(
@@ -283,111 +235,10 @@ def profile_comparisons(
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def _computed(
-    obs: pl.DataFrame,
-    memberships: pl.DataFrame,
-    infos: dict[int, IndicatorInfo],
-    stored: pl.DataFrame,
-    years: tuple[int, int],
-) -> pl.DataFrame:
-    """Group values from members where nothing is stored; weighted means use the population as weights."""
-    if memberships.height == 0 or obs.height == 0:
-        return pl.DataFrame()
-    rules = {}
-    for i, info in infos.items():
-        if info.aggregation == "ratio":
-            rules[str(i)] = Rule("ratio", scale=info.scale)
-        elif info.aggregation in ("sum", "weighted_mean"):
-            rules[str(i)] = Rule(info.aggregation)  # type: ignore[arg-type]
-    frame = obs.select(
-        pl.col("indicator_id").cast(pl.String).alias("indicator"),
-        "area_id",
-        "year",
-        pl.lit("total").alias("sex"),
-        "value",
-        "numerator",
-        "denominator",
-    )
-    weights = None
-    if any(info.aggregation == "weighted_mean" for info in infos.values()):
-        weights = population_weights(memberships["member_id"].unique().to_list(), years)
-    groups = aggregate_groups(frame, memberships, rules, weights=weights)
-    groups = groups.with_columns(pl.col("indicator").cast(pl.Int64).alias("indicator_id")).rename(
-        {"group_id": "area_id"}
-    )
-    groups = groups.join(
-        stored.select("indicator_id", "area_id", "year"), on=["indicator_id", "area_id", "year"], how="anti"
-    )
-    hidden = GroupSuppression.objects.filter(
-        indicator_id__in=list(infos),
-        area_id__in=groups["area_id"].unique().to_list(),
-        breakdown_id=TOTAL_BREAKDOWN_ID,
-    ).values_list("indicator_id", "area_id", "year")
-    hidden_frame = pl.DataFrame(
-        list(hidden), schema={"indicator_id": pl.Int64, "area_id": pl.Int64, "year": pl.Int32}, orient="row"
-    ).with_columns(pl.lit(True).alias("stored_hidden"))
-    generated = (
-        obs.join(
-            memberships.select(
-                pl.col("group_id").alias("area_id_g"), "member_id", pl.col("valid_from").alias("year")
-            ),
-            left_on=["area_id", "year"],
-            right_on=["member_id", "year"],
-        )
-        .group_by("indicator_id", "area_id_g", "year")
-        .agg(((pl.col("flags") & FLAG_GENERATED) > 0).any().alias("generated"))
-        .rename({"area_id_g": "area_id"})
-    )
-    return (
-        groups.filter(pl.col("value").is_not_null())
-        .select(
-            "indicator_id",
-            "area_id",
-            pl.col("year").cast(pl.Int32),
-            "value",
-            "numerator",
-            "denominator",
-            "approximate",
-        )
-        .join(hidden_frame, on=["indicator_id", "area_id", "year"], how="left")
-        .join(
-            generated.with_columns(pl.col("year").cast(pl.Int32)),
-            on=["indicator_id", "area_id", "year"],
-            how="left",
-        )
-        .with_columns(pl.col("stored_hidden").fill_null(False), pl.lit(True).alias("computed"))
-    )
-
-
-def population_weights(area_ids: list[int], years: tuple[int, int]) -> pl.DataFrame | None:
-    ind = Indicator.objects.filter(key__in=POPULATION_KEYS).order_by("-key").first()
-    if ind is None:
-        return None
-    obs = observations_frame(indicator_ids=[ind.id], area_ids=area_ids, years=years)
-    return obs.filter(pl.col("breakdown_id") == TOTAL_BREAKDOWN_ID).select(
-        "area_id", "year", pl.col("value").alias("weight")
-    )
-
-
-def _hidden(values: pl.DataFrame, infos: dict[int, IndicatorInfo], public: bool) -> pl.DataFrame:
-    """``hidden``: the stored disclosure pattern, or below the indicator's own threshold (primary rule)."""
-    if not public or values.height == 0:
-        return values.with_columns(
-            pl.lit(False).alias("hidden"), pl.lit(None, pl.String).alias("hidden_reason")
-        )
-    cells = values.select(pl.col("indicator_id").cast(pl.String).alias("indicator"), "numerator")
-    mask, reasons = primary_mask(cells, thresholds={str(i): x.threshold for i, x in infos.items()})
-    stored = values["stored_hidden"].fill_null(False).to_numpy()
-    hidden = mask | stored
-    why = [
-        r or ("secondary: protects another value" if s else None)
-        for r, s in zip(reasons, stored, strict=True)
-    ]
-    return values.with_columns(pl.Series("hidden", hidden), pl.Series("hidden_reason", why, dtype=pl.String))
-
-
 def provenance(obs: pl.DataFrame, infos: dict[int, IndicatorInfo]) -> list[ProvenanceEntry]:
-    """One entry per indicator: source, licence, attribution, retrieval (or import) date, import runs, years."""
+    """One entry per indicator: source, licence, attribution, retrieval (or import) date, import runs, years.
+
+    ``obs`` has indicator_id, year and import_run_id (:func:`kasvu.readmodel.store.import_runs`)."""
     if obs.height == 0:
         return []
     runs = {r.id: r for r in ImportRun.objects.filter(id__in=obs["import_run_id"].unique().to_list())}

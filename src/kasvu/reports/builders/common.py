@@ -11,9 +11,9 @@ from typing import Any
 import polars as pl
 
 from kasvu.classification import data_path
+from kasvu.readmodel import IndicatorInfo
 from kasvu.reports import formatting as fmt
 from kasvu.reports import narrative as nar
-from kasvu.reports.data import IndicatorInfo
 from kasvu.reports.document import SUPPRESSED, Cell, Chapter, ProvenanceEntry, Table
 from kasvu.reports.texts import Texts
 from kasvu.rights import RIGHTS

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import polars as pl
-
 from kasvu.reports import formatting as fmt
 from kasvu.reports.builders import ReportNotAvailable, ReportRequest, register
 from kasvu.reports.builders.common import provenance_chapter
@@ -90,8 +88,9 @@ def build(request: ReportRequest) -> Report:
 
 
 def _hidden_latest(overview: Any, public: bool) -> set[int]:
-    """Goal-indicator links whose latest value must not be printed (disclosure pattern or threshold)."""
-    from kasvu.bank.models import Observation
+    """Goal-indicator links whose latest value must not be printed: the read model's disclosure gate (the
+    stored pattern, or fewer persons or respondents than the indicator's threshold), as on every page."""
+    from kasvu.readmodel import Period, ValueQuery, read_values
 
     if not public:
         return set()
@@ -100,13 +99,10 @@ def _hidden_latest(overview: Any, public: bool) -> set[int]:
         latest = iv.computed.latest
         if latest is None:
             continue
-        obs = Observation.objects.filter(
-            indicator_id=iv.link.indicator_id, area_id=iv.link.area_id, year=latest.year, breakdown_id=1
-        ).first()
-        threshold = iv.link.indicator.threshold
-        if obs is not None and (
-            obs.suppressed or (obs.numerator is not None and 0 < obs.numerator < threshold)
-        ):
+        q = ValueQuery(
+            indicators=[iv.link.indicator_id], areas=[iv.link.area_id], periods=[Period.of_year(latest.year)]
+        )
+        if read_values(q)["hidden"].any():
             out.add(link_id)
     return out
 
@@ -140,6 +136,7 @@ def _goal(gv: Any, ctx: dict[str, Any]) -> Chapter:
     if gv.indicators:
         rows = []
         any_hidden = False
+        threshold = 0
         for iv in gv.indicators:
             link, latest = iv.link, iv.computed.latest
             dec = link.indicator.decimals
@@ -147,6 +144,7 @@ def _goal(gv: Any, ctx: dict[str, Any]) -> Chapter:
                 latest_cell = Cell("")
             elif iv.link.id in ctx["hidden"]:
                 latest_cell, any_hidden = Cell(f"{SUPPRESSED} ({latest.year})", suppressed=True), True
+                threshold = max(threshold, int(link.indicator.threshold))
             else:
                 text = fmt.value_with_interval(
                     latest.value, latest.lower, latest.upper, link.indicator.unit, dec, lang
@@ -182,22 +180,18 @@ def _goal(gv: Any, ctx: dict[str, Any]) -> Chapter:
             rows,
         )
         if any_hidden:
-            table.notes.append(tx.t("suppressed_note", threshold=5))
+            table.notes.append(tx.t("suppressed_note", threshold=threshold))
         sec.tables.append(table)
     return sec
 
 
 def _provenance(overview: Any, lang: str) -> list[Any]:
-    from kasvu.bank.loader import observations_frame
-    from kasvu.bank.models import Indicator
-    from kasvu.reports.data import indicator_info, provenance
+    from kasvu.readmodel import indicator_infos
+    from kasvu.readmodel.store import import_runs
+    from kasvu.reports.data import provenance
 
     links = [iv.link for iv in overview.statuses.values()]
     if not links:
         return []
-    inds = {
-        i.id: indicator_info(i, lang)
-        for i in Indicator.objects.filter(id__in={x.indicator_id for x in links})
-    }
-    obs = observations_frame(indicator_ids=list(inds), area_ids=list({x.area_id for x in links}))
-    return provenance(obs.filter(pl.col("breakdown_id") == 1), inds)
+    inds = indicator_infos(sorted({x.indicator_id for x in links}), lang)
+    return provenance(import_runs(list(inds), sorted({x.area_id for x in links}), None), inds)

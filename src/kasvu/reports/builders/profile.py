@@ -12,9 +12,9 @@ from typing import Any
 
 import polars as pl
 
+from kasvu import analysis
 from kasvu import verdicts as vw
 from kasvu.analysis import assessment
-from kasvu.reports import analysis
 from kasvu.reports import formatting as fmt
 from kasvu.reports import narrative as nar
 from kasvu.reports.builders import ReportNotAvailable, ReportRequest, register
@@ -92,12 +92,14 @@ def compose(ctx: Context) -> Report:
     # The web profile's verdicts (same tests, Benjamini–Hochberg over the profile), not a second opinion.
     cmp = lookup(data.comparisons, ["indicator_id", "area_id", "ref_id", "year"])
     trends = lookup(
-        analysis.trends(data.values.filter(pl.col("area_id") == a.id), data.kinds),
+        analysis.series_trends(data.tested().filter(pl.col("area_id") == a.id), data.kinds),
         ["indicator_id", "area_id"],
     )
     vals = lookup(data.values, ["indicator_id", "area_id", "year"])
     own = data.values.filter(
-        (pl.col("area_id") == a.id) & pl.col("value").is_not_null() & (pl.col("year") <= ctx.year)
+        (pl.col("area_id") == a.id)
+        & (pl.col("value").is_not_null() | pl.col("withheld"))
+        & (pl.col("year") <= ctx.year)
     )
     latest = {int(i): int(y) for i, y in own.group_by("indicator_id").agg(pl.col("year").max()).iter_rows()}
     shown = sorted((data.indicators[i] for i in latest), key=lambda i: i.title)

@@ -13,8 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from kasvu.analysis import adjust_family
-from kasvu.reports import analysis
+from kasvu import analysis
 from kasvu.reports import formatting as fmt
 from kasvu.reports import narrative as nar
 from kasvu.reports.builders import ReportNotAvailable, ReportRequest, register
@@ -81,7 +80,7 @@ def build(request: ReportRequest) -> Report:
     indicators = d.find_indicators(request.indicators or None)
     years = (request.year - WINDOW_YEARS + 1, request.year)
     data = d.fetch(indicators, members, [group, country], years, lang=request.lang, public=request.public)
-    population, population_provenance = _population(d, members, request.lang)
+    population, population_provenance = _population(d, members, request.lang, request.public)
     data.provenance = sorted([*data.provenance, *population_provenance], key=lambda e: e.indicator)
     tx = Texts(request.lang, request.phrases)
     ctx = Context(
@@ -101,26 +100,11 @@ def build(request: ReportRequest) -> Report:
 
 
 def _population(
-    d: Any, members: list[Any], lang: str
+    d: Any, members: list[Any], lang: str, public: bool
 ) -> tuple[list[tuple[AreaInfo, float | None, int | None]], list[Any]]:
-    from kasvu.bank.loader import observations_frame
-    from kasvu.bank.models import Indicator
-
-    ind = Indicator.objects.filter(key__in=d.POPULATION_KEYS).order_by("-key").first()
-    if ind is None:
-        return [], []
-    obs = observations_frame(indicator_ids=[ind.id], area_ids=[m.id for m in members]).filter(
-        pl.col("breakdown_id") == d.TOTAL_BREAKDOWN_ID
-    )
-    latest = {r["area_id"]: r for r in obs.sort("year").iter_rows(named=True)}
-    shown = obs.join(
-        pl.DataFrame({"id": [r["id"] for r in latest.values()]}, schema={"id": pl.Int64}), on="id"
-    )
-    rows = [
-        (d.area_info(m, lang), latest.get(m.id, {}).get("value"), latest.get(m.id, {}).get("year"))
-        for m in members
-    ]
-    return rows, d.provenance(shown, {ind.id: d.indicator_info(ind, lang)})
+    latest, provenance = d.population(members, lang, public=public)
+    rows = [(d.area_info(m, lang), *latest.get(m.id, (None, None))) for m in members]
+    return rows, provenance
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -146,10 +130,10 @@ def compose(ctx: Context) -> Report:
         {"indicator_id": list(latest), "year": list(latest.values())},
         schema={"indicator_id": pl.Int64, "year": pl.Int64},
     )
-    tested = analysis.compare(data.values, pairs, data.kinds)
+    tested = analysis.compare_series(data.tested(), pairs, data.kinds)
     tested = tested.join(stated, on=["indicator_id", "year"], how="semi")
-    cmp = lookup(adjust_family(tested), ["indicator_id", "area_id", "ref_id", "year"])
-    trends = lookup(analysis.trends(data.values, data.kinds), ["indicator_id", "area_id"])
+    cmp = lookup(analysis.adjust_family(tested), ["indicator_id", "area_id", "ref_id", "year"])
+    trends = lookup(analysis.series_trends(data.tested(), data.kinds), ["indicator_id", "area_id"])
     vals = lookup(data.values, ["indicator_id", "area_id", "year"])
     shown = [data.indicators[i] for i in sorted(latest, key=lambda i: data.indicators[i].title)]
     if not shown:
@@ -228,9 +212,12 @@ def compose(ctx: Context) -> Report:
 
 
 def _latest_years(data: ReportData, group_id: int, year: int) -> dict[int, int]:
-    """Per indicator, the latest year up to ``year`` with a group value."""
+    """Per indicator, the latest year up to ``year`` with a group value (a hidden one counts: the report
+    says it is hidden rather than showing an older year, as the web pages do)."""
     g = data.values.filter(
-        (pl.col("area_id") == group_id) & pl.col("value").is_not_null() & (pl.col("year") <= year)
+        (pl.col("area_id") == group_id)
+        & (pl.col("value").is_not_null() | pl.col("withheld"))
+        & (pl.col("year") <= year)
     )
     return {int(i): int(y) for i, y in g.group_by("indicator_id").agg(pl.col("year").max()).iter_rows()}
 
