@@ -424,11 +424,20 @@ def profile_frame(profile: Profile) -> pl.DataFrame:
         }  # fmt: skip
         if not r.comparisons:
             records.append(
-                {**base, "reference": None, "reference_value": None, "comparison": None, "p_adjusted": None}
+                {
+                    **base,
+                    "reference": None,
+                    "reference_value": None,
+                    "reference_suppressed": None,
+                    "comparison": None,
+                    "p_adjusted": None,
+                }  # fmt: skip
             )
         for c in r.comparisons:
             records.append({
                 **base, "reference": c.reference.name(profile.lang), "reference_value": c.reference_value.value,
+                "reference_suppressed": c.reference_value.suppression_reason if c.reference_value.suppressed
+                else None,
                 "comparison": c.assessment, "p_adjusted": c.p_adjusted,
             })  # fmt: skip
     schema = {
@@ -437,7 +446,8 @@ def profile_frame(profile: Profile) -> pl.DataFrame:
         "ci_upper": pl.Float64, "suppressed": pl.String, "internal_unpublished": pl.Boolean,
         "computed_from_members": pl.Boolean, "trend": pl.String, "band": pl.String,
         "generated_demo_data": pl.Boolean, "source": pl.String, "licence": pl.String,
-        "reference": pl.String, "reference_value": pl.Float64, "comparison": pl.String,
+        "reference": pl.String, "reference_value": pl.Float64, "reference_suppressed": pl.String,
+        "comparison": pl.String,
         "p_adjusted": pl.Float64,
     }  # fmt: skip
     return pl.DataFrame(records, schema=schema)

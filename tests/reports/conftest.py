@@ -90,3 +90,28 @@ def both_regions_of_iitti(db):
     ).values_list("code", flat=True)
     load(small_demo_batch(sorted(set(codes))), kind="demo")
     values.clear_caches()
+
+
+@pytest.fixture(scope="module")
+def satakunta_data(django_db_setup, django_db_blocker):
+    """Demo values for every current municipality of Satakunta (region 04) and the country's, and the real
+    population 2025, rolled back after the module. Satakunta's members include municipalities that merged
+    while the demo years run (Köyliö into Säkylä 2016, Luvia into Eurajoki 2017): they have no values of
+    their own, their people are counted through their successors."""
+    from django.db import transaction
+
+    from kasvu.bank.loader import load
+    from kasvu.bank.models import Area
+    from kasvu.readmodel import clear_caches
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        codes = Area.objects.filter(
+            kind="municipality", valid_to__isnull=True, group_links__group__kind="region",
+            group_links__group__code="04",
+        ).values_list("code", flat=True)  # fmt: skip
+        load(demo.population_2025(), kind="table")
+        load(small_demo_batch(sorted(set(codes))), kind="demo")
+        clear_caches()
+        yield
+        transaction.set_rollback(True)
+    clear_caches()

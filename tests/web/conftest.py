@@ -6,7 +6,6 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from kasvu import values
 from kasvu.bank.areas import create_group
 from kasvu.bank.loader import load
 from kasvu.bank.models import Area
@@ -14,6 +13,7 @@ from kasvu.classification import DEMO_GROUPS
 from kasvu.demo import generate, population_2025
 from kasvu.importers.base import ParsedBatch
 from kasvu.importers.sotkanet_2013 import load_sotkanet_2013
+from kasvu.readmodel import clear_caches
 
 DEMO_KEYS = ("demo:placed-outside-home", "demo:psychiatric-inpatient", "demo:child-welfare-notifications")
 
@@ -50,18 +50,36 @@ def load_demo(keys: tuple[str, ...] = DEMO_KEYS, codes: list[str] | None = None)
     load(_subset(generate(), keep), kind="demo")
 
 
-@pytest.fixture
-def demo_data(db):
+def load_web_demo() -> None:
     """Groups, real population 2025, the archive's population and generated demo values for Uusimaa."""
-    values.clear_caches()
     for code, (names, members) in DEMO_GROUPS.items():
         create_group(code, names, members)
     load(population_2025(), kind="table")
     load_archive()
     load_demo()
-    values.clear_caches()
-    yield
-    values.clear_caches()
+
+
+@pytest.fixture(scope="module")
+def _web_demo(django_db_setup, django_db_blocker):
+    """The web demo data, loaded once per test module inside a transaction that is rolled back after the
+    module (as tests/reports/conftest.py does): loading it took three quarters of the web tests' time when
+    every test loaded it again. Tests run in savepoints inside it, so what one test writes is gone for the
+    next."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        clear_caches()
+        load_web_demo()
+        clear_caches()
+        yield
+        transaction.set_rollback(True)
+    clear_caches()
+
+
+@pytest.fixture
+def demo_data(_web_demo, db):
+    """The module's demo data (see ``_web_demo``) with database access for the test."""
+    return db
 
 
 def area(kind: str, code: str) -> Area:

@@ -16,6 +16,7 @@ from typing import Any
 from kasvu.api import formats
 from kasvu.api.observations import ObservationQuery, observation_table
 from kasvu.bank.models import Area, Indicator
+from kasvu.readmodel.schema import COLUMN_MEANINGS
 
 LICENCE_TEXT = {
     "CC BY 4.0": (
@@ -136,18 +137,3 @@ def build_bundle(
         z.writestr("metadata.json", json.dumps(meta, ensure_ascii=False, indent=2))
         z.writestr("README.md", _readme(meta, public, table.height))
     return buf.getvalue()
-
-
-COLUMN_MEANINGS = {
-    "indicator": "kasvu's indicator key: <source>:<id at source>",
-    "area": "kind:code, e.g. municipality:444",
-    "value": "the value (unit in 'unit'); empty when suppressed",
-    "numerator": "count in the numerator, where the source gives it",
-    "denominator": "count in the denominator, where known",
-    "ci_lower": "lower bound of the source's own 95 % interval (surveys)",
-    "lower": "lower bound of the 95 % interval: Wilson (per cent), exact Poisson (rates), or the source's",
-    "suppressed": "true when the value is hidden to protect persons (small numbers)",
-    "computed": "true when kasvu computed the value of a group from its members",
-    "generated": "true for generated demo data, not real",
-    "flags": "provisional, break_in_series, suppressed_at_source, generated, denominator_derived",
-}

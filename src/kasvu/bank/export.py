@@ -13,6 +13,7 @@ import polars as pl
 from kasvu.bank.loader import observations_frame
 from kasvu.bank.models import Area, Breakdown, ImportRun, Indicator
 from kasvu.importers.base import FLAG_NAMES
+from kasvu.readmodel.schema import COLUMN_MEANINGS
 
 EXPORT_COLUMNS = [
     "indicator",
@@ -156,21 +157,6 @@ def _write_xlsx(frame: pl.DataFrame, buf: object) -> None:
     for col, meaning in COLUMN_MEANINGS.items():
         meta.append([col, meaning])
     wb.save(buf)
-
-
-COLUMN_MEANINGS = {
-    "indicator": "kasvu's indicator key: <source>:<id at source>",
-    "breakdown": "total, male, female, or e.g. grade=5;sex=female",
-    "value": "the value as published (unit in 'unit')",
-    "numerator": "count in the numerator (e.g. persons), where the source gives it",
-    "denominator": "count in the denominator, where known",
-    "sample_size": "respondents (surveys)",
-    "ci_lower": "lower bound of the 95 % confidence interval given by the source (surveys)",
-    "flags": "provisional, break_in_series, suppressed_at_source, generated (generated demo data, not real)",
-    "import_id": "the import that last changed this value (see kasvu imports)",
-    "retrieved_at": "when the source was read",
-    "licence": "licence of the data; THL and Statistics Finland data are CC BY 4.0",
-}
 
 
 def computed_group_values(

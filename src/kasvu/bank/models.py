@@ -16,13 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _pick(obj: object, field: str, lang: str | None = None) -> str:
-    """The ``field_<lang>`` text, falling back to Finnish, English, Swedish."""
-    lang = (lang or get_language() or "fi")[:2]
-    for code in (lang, "fi", "en", "sv"):
-        text = getattr(obj, f"{field}_{code}", "")
-        if text:
-            return str(text)
-    return ""
+    """The ``field_<lang>`` text, falling back to Finnish, English, Swedish (:func:`kasvu.readmodel.pick_text`)."""
+    from kasvu.readmodel.text import pick_text
+
+    return pick_text(obj, field, (lang or get_language() or "fi")[:2])
 
 
 class AreaKind(models.TextChoices):

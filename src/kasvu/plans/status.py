@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from kasvu.bank.models import Observation
 from kasvu.plans.models import GoalIndicator, GoalIndicatorStatus
 from kasvu.stats import targets
 
@@ -82,23 +81,24 @@ def target_status(
 def latest_value(goal_indicator: GoalIndicator, year: int | None = None) -> Latest | None:
     """The newest published value (total breakdown) of the indicator in the area, up to ``year``.
 
-    Values hidden by disclosure control (``Observation.suppressed``) are never used: a plan's
-    status is shown to the public with an approved plan, and "reached" would tell about a
-    hidden small number.
+    Read through the read model (:func:`kasvu.readmodel.read_values`), as every page: a group's value
+    is computed from its members, and values hidden by disclosure control are never used: a plan's
+    status is shown to the public with an approved plan, and "reached" would tell about a hidden small
+    number. The interval is the one the pages show.
     """
-    rows = Observation.objects.filter(
-        indicator_id=goal_indicator.indicator_id,
-        area_id=goal_indicator.area_id,
-        breakdown_id=TOTAL_BREAKDOWN_ID,
-        value__isnull=False,
-        suppressed=0,
+    from kasvu.readmodel import PeriodRange, ValueQuery, read_values
+
+    q = ValueQuery(
+        indicators=[goal_indicator.indicator_id],
+        areas=[goal_indicator.area_id],
+        periods=PeriodRange.of_years(1000, year) if year is not None else None,
+        public=True,
     )
-    if year is not None:
-        rows = rows.filter(year__lte=year)
-    obs = rows.order_by("-year").only("year", "value", "ci_lower", "ci_upper").first()
-    if obs is None or obs.value is None:
+    rows = read_values(q).filter(pl.col("value").is_not_null() & ~pl.col("hidden"))
+    if rows.height == 0:
         return None
-    return Latest(obs.year, obs.value, obs.ci_lower, obs.ci_upper)
+    obs = rows.sort("year").row(-1, named=True)
+    return Latest(int(obs["year"]), float(obs["value"]), obs["lower"], obs["upper"])
 
 
 def indicator_status(goal_indicator: GoalIndicator, year: int | None = None) -> StatusResult:

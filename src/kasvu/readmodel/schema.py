@@ -73,6 +73,7 @@ COLUMN_MEANINGS = {
     "bank export and API: the source's own, surveys)",
     "lower": "lower bound of the 95 % interval: Wilson (per cent), exact Poisson (rates), or the source's",
     "suppressed": "hidden to protect persons (small numbers): true, or the reason",
+    "reference_suppressed": "why the reference's value is hidden (small numbers), when it is",
     "computed": "true when kasvu computed the value of a group from its members",
     "computed_from_members": "true when kasvu computed the value of a group from its members",
     "internal_unpublished": "true when the value is shown only to internal users (would be suppressed)",
@@ -80,6 +81,12 @@ COLUMN_MEANINGS = {
     "generated_demo_data": "true for generated demo data, not real",
     "flags": "provisional, break_in_series, suppressed_at_source, generated (generated demo data, not "
     "real), denominator_derived",
+    "comparison": "the first area against this one (better, worse, higher, lower, no_difference, "
+    "not_testable), after Benjamini–Hochberg adjustment over the page",
+    "approximate": "true when a computed value is a weighted mean (see 'weight'), not exact",
+    "aggregation": "how a group's value is computed from its members: ratio, sum or weighted_mean",
+    "weight": "the weights of a weighted mean (the population behind the rate)",
+    "missing_reason": "why there is no value (e.g. 2 of 8 members have no data)",
     "import_id": "the import that last changed this value (see kasvu imports)",
     "retrieved_at": "when the source was read",
     "licence": "licence of the data; THL and Statistics Finland data are CC BY 4.0",

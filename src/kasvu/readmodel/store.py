@@ -88,15 +88,23 @@ def observations(
 
 
 def indicators_with_data(area_ids: Sequence[int] | None = None) -> list[int]:
-    """Indicators that have any stored value (for these areas): for pickers and lists."""
-    if area_ids is not None and not area_ids:
+    """Indicators that have any stored value (for these areas): for pickers and lists. Without areas the
+    answer is cached per data version (an index probe per indicator, not a scan of every observation)."""
+    if area_ids is None:
+        ids: list[int] = cached(
+            "store:indicators_with_data",
+            lambda: _rows(
+                "SELECT i.id FROM bank_indicator i WHERE EXISTS "
+                "(SELECT 1 FROM bank_observation o WHERE o.indicator_id = i.id)",
+                [],
+                {"indicator_id": pl.Int64},
+            )["indicator_id"].to_list(),
+        )
+        return ids
+    if not area_ids:
         return []
-    sql = "SELECT DISTINCT indicator_id FROM bank_observation"
-    params: list[Any] = []
-    if area_ids is not None:
-        sql += f" WHERE area_id IN ({_in(area_ids)})"
-        params = list(area_ids)
-    return _rows(sql, params, {"indicator_id": pl.Int64})["indicator_id"].to_list()
+    sql = f"SELECT DISTINCT indicator_id FROM bank_observation WHERE area_id IN ({_in(area_ids)})"
+    return _rows(sql, list(area_ids), {"indicator_id": pl.Int64})["indicator_id"].to_list()
 
 
 def has_values(indicator_id: int) -> bool:

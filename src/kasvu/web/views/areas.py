@@ -14,8 +14,9 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from kasvu import charts, precompute, profiles, values, verdicts
+from kasvu import charts, precompute, profiles, verdicts
 from kasvu.bank.models import Area
+from kasvu.readmodel import indicator_frame, sync
 from kasvu.web.views.common import (
     BAND_AMONG,
     BANDS,
@@ -238,7 +239,8 @@ def _chosen_indicators(request: HttpRequest) -> list[int] | None:
     right = request.GET.get("right")
     if not keys and not right:
         return None
-    meta = values.indicator_frame()
+    sync()
+    meta = indicator_frame()
     if keys:
         meta = meta.filter(pl.col("key").is_in(keys))
     if right:

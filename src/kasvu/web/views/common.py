@@ -195,7 +195,7 @@ def xlsx_bytes(frame: pl.DataFrame, metadata: list[tuple[str, str]]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from kasvu.bank.export import COLUMN_MEANINGS
+    from kasvu.readmodel import COLUMN_MEANINGS
 
     wb = Workbook()
     ws = wb.active

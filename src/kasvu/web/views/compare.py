@@ -9,9 +9,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from kasvu import charts, peers, profiles, values
+from kasvu import analysis, charts, peers
 from kasvu import verdicts as verdicts_
 from kasvu.bank.models import Area, Indicator
+from kasvu.readmodel import (
+    ValueQuery,
+    area_tree,
+    indicator_frame,
+    indicators_with_data,
+    pick_text,
+    read_values,
+)
 from kasvu.stats.significance import HIGHER, LOWER
 from kasvu.web.views.common import (
     MAX_COMPARED,
@@ -36,8 +44,8 @@ def _find_peers(base: Area, bg_keys: list[str], k: int) -> tuple[list[Area], str
     inds = list(Indicator.objects.filter(key__in=bg_keys))
     if not inds:
         return [], _("Choose at least one background indicator.")
-    munis = values._areas_frame().filter((pl.col("kind") == "municipality") & pl.col("valid_to").is_null())
-    obs = values.read_observations(munis["area_id"].to_list(), [i.id for i in inds])
+    munis = area_tree().of_kind("municipality", current=True)
+    obs = read_values(ValueQuery([i.id for i in inds], munis, groups=False, intervals=False))
     latest = obs.filter(pl.col("value").is_not_null()).sort("year").group_by("area_id", "indicator_id").last()
     counts = [i.id for i in inds if i.unit in ("persons", "henkilöä")]
     try:
@@ -68,10 +76,8 @@ def _oriented_pairs(shown: pl.DataFrame, areas: list[Area]) -> pl.DataFrame:
     others = shown.filter(pl.col("area_id") != first).select("indicator_id", "area_id", "year", *cols)
     pairs = others.join(base, on=["indicator_id", "year"])
     years = pairs.select("area_id", "year").unique()
-    flags = [
-        (a, y, values.is_contained(a, first, year=y), values.is_contained(first, a, year=y))
-        for a, y in years.iter_rows()
-    ]
+    tree = area_tree()
+    flags = [(a, y, tree.contains(first, a, y), tree.contains(a, first, y)) for a, y in years.iter_rows()]
     grid = pl.DataFrame(
         flags, schema={"area_id": pl.Int64, "year": pl.Int64, "inside": pl.Boolean, "swapped": pl.Boolean},
         orient="row",
@@ -95,7 +101,7 @@ def verdicts_against_first(shown: pl.DataFrame, areas: list[Area]) -> dict[tuple
     pairs = _oriented_pairs(shown, areas)
     if not pairs.height:
         return {}
-    tested = profiles.compare(pairs)
+    tested = analysis.compare(pairs)
     return {
         (r["indicator_id"], r["ref_id"]): _TURNED.get(r["verdict"], r["verdict"])
         if r["swapped"]
@@ -116,10 +122,10 @@ def _table(
 
     The verdict under an area is about that area ("Vihti: 11,3 % – heikompi kuin Lohja (9,2 %)"), never
     about the first one."""
-    meta = values.indicator_frame()
-    ids = indicator_ids or values.indicator_ids_with_data([areas[0].id])
+    meta = indicator_frame()
+    ids = indicator_ids or indicators_with_data([areas[0].id])
     meta = meta.filter(pl.col("indicator_id").is_in(ids))
-    data = values.area_values([a.id for a in areas], meta["indicator_id"].to_list(), public=public)
+    data = read_values(ValueQuery(meta["indicator_id"].to_list(), [a.id for a in areas], public=public))
     first = data.filter(
         (pl.col("area_id") == areas[0].id) & (pl.col("value").is_not_null() | pl.col("hidden"))
     )
@@ -148,7 +154,7 @@ def _table(
             assess, label = "", ""
             if a != areas[0]:
                 verdict = verdicts.get((ind_id[0], a.id))
-                assess = profiles.assessment(verdict, m["direction"]) if verdict else "not_testable"
+                assess = analysis.assessment(verdict, m["direction"]) if verdict else "not_testable"
                 mine = side(a, r)
                 if verdicts_.why_not_compared(mine, base_side):
                     assess = "none"
@@ -163,7 +169,7 @@ def _table(
                 "assessment": assess,
                 "label": label,
             })  # fmt: skip
-        title = m.get(f"title_{code}") or m["title_fi"]
+        title = pick_text(m, "title", code, m["key"])
         rows.append({"key": m["key"], "title": title, "unit": m["unit"], "year": part["year"][0],
                      "generated": m["generated"], "cells": cells, "first": first_name})  # fmt: skip
     rows.sort(key=lambda r: r["title"].lower())
@@ -174,10 +180,12 @@ def _table(
              pl.col("lower").alias("ci_lower"), pl.col("upper").alias("ci_upper"),
              pl.col("suppression_reason").alias("suppressed"), pl.col("internal").alias("internal_unpublished"))  # fmt: skip
     labels = pl.DataFrame(
-        [(r["key"], a.code, c["label"]) for r in rows for a, c in zip(areas, r["cells"], strict=True)],
-        schema={"indicator": pl.String, "area_code": pl.String, "comparison_with_first": pl.String},
+        [(r["key"], a.code, c["label"], c["assessment"] or None)
+         for r in rows for a, c in zip(areas, r["cells"], strict=True)],
+        schema={"indicator": pl.String, "area_code": pl.String, "comparison_with_first": pl.String,
+                "comparison": pl.String},
         orient="row",
-    )
+    )  # fmt: skip
     export = export.join(labels, on=["indicator", "area_code"], how="left")
     return rows, export.sort("indicator", "area")
 

@@ -10,15 +10,25 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kasvu import charts, profiles, values, verdicts
-from kasvu.bank.models import Area, Indicator, Observation
+from kasvu import analysis, charts, verdicts
+from kasvu.bank.models import Area, Indicator
 from kasvu.importers.base import FLAG_BREAK_IN_SERIES, FLAG_GENERATED, FLAG_PROVISIONAL
+from kasvu.readmodel import (
+    PeriodRange,
+    ValueQuery,
+    area_tree,
+    areas_with_data,
+    indicators_with_data,
+    pick_text,
+    read_values,
+    sync,
+)
 from kasvu.rights import RIGHTS
 from kasvu.web.views.common import (
     KIND_LABELS,
@@ -41,8 +51,8 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     """Indicators with values, by right, filtered by a word in any language or the key."""
     q = (request.GET.get("q") or "").strip()
     right = request.GET.get("right") or ""
-    has_values = Observation.objects.filter(indicator=OuterRef("pk"))
-    qs = Indicator.objects.select_related("source").filter(Exists(has_values))
+    sync()
+    qs = Indicator.objects.select_related("source").filter(id__in=indicators_with_data())
     if q:
         qs = qs.filter(
             Q(title_fi__icontains=q)
@@ -94,9 +104,7 @@ def _default_areas(ind: Indicator) -> list[Area]:
     country = Area.objects.filter(kind="country").first()
     uusimaa = Area.objects.filter(kind="region", code="01").first()
     preferred = [a for a in (uusimaa, country) if a is not None]
-    stored = set(
-        Observation.objects.filter(indicator=ind).values_list("area_id", flat=True).distinct()[:5000]
-    )
+    stored = set(areas_with_data(ind.id))
     if not stored or any(a.id in stored for a in preferred):
         return preferred
     rank = {kind: i for i, kind in enumerate(_DEFAULT_KIND_ORDER)}
@@ -119,19 +127,10 @@ def _named(frame: pl.DataFrame, areas: dict[int, Area]) -> pl.DataFrame:
     return frame.join(names, on="area_id", how="left")
 
 
-def _members(group: Area, year: int) -> list[int]:
-    m = values._memberships().filter(
-        (pl.col("group_id") == group.id)
-        & (pl.col("member_kind") == "municipality")
-        & (pl.col("valid_from").is_null() | (pl.col("valid_from") <= year))
-        & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= year))
-    )
-    return m["member_id"].unique().to_list()
-
-
 def read_view(request: HttpRequest, key: str) -> IndicatorView:
     ind = get_object_or_404(Indicator.objects.select_related("source"), key=key)
-    values._CACHE.sync(values.data_version())
+    sync()
+    tree = area_tree()
     public = public_for(request)
     areas = parse_areas(request.GET.getlist("area")) or _default_areas(ind)
     try:
@@ -141,12 +140,10 @@ def read_view(request: HttpRequest, key: str) -> IndicatorView:
     if len(areas) == 1 and areas[0].kind in ("municipality", "district", "group"):
         # One area alone says little: show it against its region (of the year asked for, else today's)
         # and the country, as its profile does.
-        refs = [
-            r for r in values.default_references(areas[0].id, year) if values.area_info(r).kind != "county"
-        ]
+        refs = tree.default_references(areas[0].id, year, purpose="indicator")
         by_id = Area.objects.in_bulk(refs)
         areas += [by_id[r] for r in refs if r in by_id]
-    series = values.area_values([a.id for a in areas], [ind.id], public=public)
+    series = read_values(ValueQuery(indicators=[ind.id], areas=[a.id for a in areas], public=public))
     order = pl.DataFrame(
         {"area_id": [a.id for a in areas], "_order": list(range(len(areas)))},
         schema={"area_id": pl.Int64, "_order": pl.Int64},
@@ -158,7 +155,6 @@ def read_view(request: HttpRequest, key: str) -> IndicatorView:
         .drop("_order")
     )
     years = sorted(set(series["year"].to_list()))
-    muni = values._areas_frame().filter(pl.col("kind") == "municipality")
     if year is None or year not in years:
         have = series.filter(pl.col("value").is_not_null() | pl.col("hidden"))
         year = int(have["year"].max()) if have.height else (years[-1] if years else None)  # type: ignore[arg-type]
@@ -166,7 +162,7 @@ def read_view(request: HttpRequest, key: str) -> IndicatorView:
     if group is None:
         first = next((a for a in areas if a.kind == "municipality"), None)
         if first is not None:
-            region_ids = values._parents(first.id, "region", year)  # the bars show that year's members
+            region_ids = tree.parents(first.id, "region", year)  # the bars show that year's members
             group = Area.objects.filter(id__in=region_ids).first()
         group = group or next((a for a in areas if a.kind in ("region", "group", "county")), None)
     level = (
@@ -176,14 +172,13 @@ def read_view(request: HttpRequest, key: str) -> IndicatorView:
     map_frame = pl.DataFrame()
     if year is not None:
         if group is not None:
-            member_ids = _members(group, year)
-            bars = values.area_values(member_ids, [ind.id], public=public, years=(year, year))
+            member_ids = tree.members(group.id, year)
+            bars = read_values(
+                ValueQuery([ind.id], member_ids, PeriodRange.of_years(year, year), public=public)
+            )
             bars = _named(bars, {a.id: a for a in Area.objects.filter(id__in=member_ids)})
-        kind_ids = (
-            muni if level == "municipality" else values._areas_frame().filter(pl.col("kind") == "region")
-        )
-        ids = kind_ids["area_id"].to_list()
-        map_frame = values.area_values(ids, [ind.id], public=public, years=(year, year))
+        ids = tree.of_kind(level)
+        map_frame = read_values(ValueQuery([ind.id], ids, PeriodRange.of_years(year, year), public=public))
         map_frame = _named(map_frame, {a.id: a for a in Area.objects.filter(id__in=ids)})
     return IndicatorView(ind, areas, group, year, level, years, series, bars, map_frame, public)
 
@@ -290,11 +285,8 @@ def _metadata(ind: Indicator) -> list[tuple[str, str]]:
     pick = lang()
     rows = [
         (_("Definition"), ind.description(pick)),
-        (_("Numerator"), getattr(ind, f"numerator_{pick}", "") or ind.numerator_fi or ind.numerator_en),
-        (
-            _("Denominator"),
-            getattr(ind, f"denominator_{pick}", "") or ind.denominator_fi or ind.denominator_en,
-        ),
+        (_("Numerator"), pick_text(ind, "numerator", pick)),
+        (_("Denominator"), pick_text(ind, "denominator", pick)),
         (_("Unit"), ind.unit),
         (_("Source"), source.name(pick)),
         (_("Attribution"), ind.attribution or source.attribution),
@@ -329,7 +321,7 @@ def _comparisons(view: IndicatorView) -> list[dict[str, str]]:
     for other in view.areas[1:]:
         theirs = side(other)
         verdict = got.get((ind.id, other.id))
-        assess = profiles.assessment(turned(verdict), ind.direction) if verdict else "not_testable"
+        assess = analysis.assessment(turned(verdict), ind.direction) if verdict else "not_testable"
         if verdicts.why_not_compared(first, theirs):
             assess = "none"
         out.append({"assessment": assess, "text": verdicts.sentence(assess, first, theirs, code)})

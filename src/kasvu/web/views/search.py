@@ -6,14 +6,14 @@ Finnish words are matched by base form and compound parts (:mod:`kasvu.search.mo
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kasvu import access
-from kasvu.bank.models import Area, Indicator, Observation
+from kasvu.bank.models import Area, Indicator
 from kasvu.knowledge.services import EntryFilters, search_entries
 from kasvu.plans.models import Plan
+from kasvu.readmodel import indicators_with_data, sync
 from kasvu.search import index
 from kasvu.web.views.common import KIND_LABELS
 
@@ -29,11 +29,12 @@ def search(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()[:100]
     context: dict[str, object] = {"q": q, "search_q": q, "kind_labels": KIND_LABELS}
     if q:
+        sync()
         found = index.find(q)
         areas = Area.objects.filter(id__in=found["area"]).exclude(kind="subregion")
         indicators = (
             Indicator.objects.filter(id__in=found["indicator"])
-            .filter(Exists(Observation.objects.filter(indicator=OuterRef("pk"))))
+            .filter(id__in=indicators_with_data())
             .select_related("source")
         )
         plans = access.visible_plans(request.user, Plan.objects.filter(id__in=found["plan"]))
