@@ -19,6 +19,7 @@ import pytest
 
 from kasvu.api.bundle import build_bundle
 from kasvu.bank.models import Area, Indicator, Observation
+from kasvu.readmodel import area_tree, sync
 from kasvu.reports import service
 from kasvu.reports.formats import spreadsheet
 
@@ -63,10 +64,13 @@ def world(satakunta_data, db):
     for area_id in hidden.values_list("area_id", flat=True):
         counts[area_id] = counts.get(area_id, 0) + 1
     muni = Area.objects.get(pk=max(counts, key=lambda a: counts[a]))
+    sync()
     return {
         "muni": muni,
         "region": Area.objects.get(kind="region", code="04"),
         "country": Area.objects.get(kind="country"),
+        # The web profile's default references (region, county, country), which the profile report uses too.
+        "refs": [Area.objects.get(pk=i) for i in area_tree().default_references(muni.id, YEAR)],
         "hidden_years": sorted(hidden.filter(area=muni).values_list("year", flat=True)),
     }
 
@@ -169,7 +173,7 @@ def _profile_report(w) -> tuple[dict, dict]:
             year = ws.cell(r, 1).value
             if not (isinstance(year, str) and year.isdigit()):
                 if isinstance(year, str) and year.startswith("vs "):
-                    for part in year.split("; ")[:2]:
+                    for part in year.split("; ")[: len(w["refs"])]:
                         head, _, label = part.partition(": ")
                         verdicts[(key, head.removeprefix("vs "))] = LABELS[label]
                 continue
@@ -200,7 +204,7 @@ def _regional_report(w) -> dict:
 
 
 def _profile_csv(client, w) -> tuple[dict, dict]:
-    refs = f"ref={w['region'].key}&ref={w['country'].key}"
+    refs = "&".join(f"ref={r.key}" for r in w["refs"])
     inds = "&".join(f"indicator={k}" for k in KEYS)
     rows = _csv(client.get(f"/en/areas/{w['muni'].kind}/{w['muni'].code}/?{refs}&{inds}&format=csv").content)
     values, verdicts = {}, {}
@@ -219,14 +223,14 @@ def _profile_csv(client, w) -> tuple[dict, dict]:
 
 
 def _compare_csv(client, w) -> tuple[dict, dict]:
-    areas = "&".join(f"area={a.key}" for a in (w["muni"], w["region"], w["country"]))
+    areas = "&".join(f"area={a.key}" for a in (w["muni"], *w["refs"]))
     inds = "&".join(f"indicator={k}" for k in KEYS)
     rows = _csv(client.get(f"/en/compare/?{areas}&{inds}&format=csv").content)
     values, verdicts = {}, {}
-    codes = {a.code: a for a in (w["muni"], w["region"], w["country"])}
+    codes = {a.key: a for a in (w["muni"], *w["refs"])}
     for r in rows:
-        a = codes[r["area_code"]]
-        if a != w["country"]:
+        a = next(x for k, x in codes.items() if x.code == r["area_code"] and x.name("en") == r["area"])
+        if a in (w["muni"], w["region"]):
             values[(r["indicator"], a.key, int(r["year"]))] = HIDDEN if r["suppressed"] else _num(r["value"])
         if a != w["muni"]:  # the compare page judges each area against the first: turn it round
             verdicts[(r["indicator"], a.name("en"))] = FLIP.get(r["comparison"], r["comparison"])
