@@ -123,3 +123,14 @@ def test_the_search_command_reindexes_and_reports_the_morphology():
     out = StringIO()
     call_command("search", "reindex", stdout=out)
     assert "with Voikko" in out.getvalue()
+
+
+def test_an_update_analyses_only_what_changed():
+    """After an import of new values (same indicators) the next search analyses nothing again."""
+    index.rebuild("indicator")
+    assert index.update("indicator") == 0
+    from kasvu.bank.models import Indicator
+
+    Indicator.objects.filter(key="demo:child-poverty").update(title_fi="Lapsiköyhyys, %")
+    assert index.update("indicator") == 1
+    assert "Lapsiköyhyys, %" in section(page("lapsiköyhyyden"), "res-inds")

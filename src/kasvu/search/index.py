@@ -22,6 +22,7 @@ Voikko installed since), and by ``kasvu search reindex``.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -108,6 +109,47 @@ def _spaced(texts: Iterable[str]) -> str:
     return f" {morphology.index_terms(t for t in texts if t)} "
 
 
+def _fingerprint(texts: Texts) -> str:
+    """What a document's terms are made of: its texts and the morphology that analyses them."""
+    digest = hashlib.sha1(morphology.engine_description().encode(), usedforsecurity=False)
+    for part in [*texts.title, "\x1e", *texts.body]:
+        digest.update(b"\x1f" + (part or "").encode())
+    return digest.hexdigest()
+
+
+def update(kind: str) -> int:
+    """Bring the documents of one kind up to date; returns how many were (re)made.
+
+    Only objects whose texts changed are analysed again, so refreshing after an import of new values
+    (same indicators) reads the texts and analyses nothing.
+    """
+    if kind == ENTRY:
+        return rebuild(kind)
+    known = dict(Document.objects.filter(kind=kind).values_list("object_id", "fingerprint"))
+    fresh: list[Document] = []
+    seen: set[int] = set()
+    for texts in SOURCES[kind]():
+        seen.add(texts.object_id)
+        fingerprint = _fingerprint(texts)
+        if known.get(texts.object_id) != fingerprint:
+            fresh.append(
+                Document(
+                    kind=kind,
+                    object_id=texts.object_id,
+                    title_terms=_spaced(texts.title),
+                    terms=_spaced(texts.title + texts.body),
+                    fingerprint=fingerprint,
+                )
+            )
+    outdated = [d.object_id for d in fresh if d.object_id in known] + sorted(set(known) - seen)
+    with transaction.atomic():
+        for start in range(0, len(outdated), BATCH):
+            Document.objects.filter(kind=kind, object_id__in=outdated[start : start + BATCH]).delete()
+        Document.objects.bulk_create(fresh, batch_size=BATCH, ignore_conflicts=True)
+        _remember(kind)
+    return len(fresh)
+
+
 def rebuild(kind: str) -> int:
     """Build the documents of one kind afresh. Returns how many."""
     if kind == ENTRY:
@@ -116,17 +158,8 @@ def rebuild(kind: str) -> int:
         count = knowledge_search.rebuild()
         _remember(kind)
         return count
-    documents = [
-        Document(
-            kind=kind, object_id=t.object_id, title_terms=_spaced(t.title), terms=_spaced(t.title + t.body)
-        )
-        for t in SOURCES[kind]()
-    ]
-    with transaction.atomic():
-        Document.objects.filter(kind=kind).delete()
-        Document.objects.bulk_create(documents, batch_size=BATCH, ignore_conflicts=True)
-        _remember(kind)
-    return len(documents)
+    Document.objects.filter(kind=kind).delete()
+    return update(kind)
 
 
 def _remember(kind: str) -> None:
@@ -142,7 +175,7 @@ def refresh(kinds: Iterable[str] = (*KINDS, ENTRY)) -> list[str]:
     stored = dict(IndexState.objects.values_list("kind", "signature"))
     stale = [kind for kind in kinds if stored.get(kind) != signature(kind)]
     for kind in stale:
-        rebuild(kind)
+        update(kind)
     return stale
 
 

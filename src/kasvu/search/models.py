@@ -17,6 +17,7 @@ class Document(models.Model):
     object_id = models.BigIntegerField()
     title_terms = models.TextField()
     terms = models.TextField()
+    fingerprint = models.CharField(max_length=40, default="")  # of the texts and morphology (index.update)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_unique")]

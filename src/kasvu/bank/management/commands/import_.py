@@ -106,8 +106,16 @@ class Command(BaseCommand):
             with precompute.deferred():  # one job after the last file, not one per file
                 self._store_all(batches, opts)
             precompute.report(self.stdout.write, since=before)
+            self._update_search_index()
         except ImportFailed as exc:
             raise CommandError(f"{exc}\nNothing was stored from this file.") from exc
+
+    def _update_search_index(self) -> None:
+        """New indicators and areas are analysed for the site search now, not in the next visitor's request."""
+        from kasvu.search import index
+
+        for kind in index.refresh(("area", "indicator")):
+            self.stdout.write(f"search index: {kind}s updated")
 
     def _read_file(self, path: Path, opts: dict[str, Any], metas: list[IndicatorMeta] | None) -> ParsedBatch:
         if not path.exists():

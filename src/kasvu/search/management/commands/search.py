@@ -31,7 +31,7 @@ class Command(BaseCommand):
             current = state is not None and state.signature == index.signature(kind)
             when = f"{state.built_at:%Y-%m-%d %H:%M}" if state else "never"
             self.stdout.write(
-                f"{kind:<10} indexed {when}{'' if current else ' (stale: rebuilt at next search)'}"
+                f"{kind:<10} indexed {when}{'' if current else ' (stale: updated at next search)'}"
             )
 
     def _reindex(self, opts: dict[str, Any]) -> None:
