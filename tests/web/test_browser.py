@@ -94,12 +94,12 @@ def test_profile_languages_indicator_map_download_compare(page):
     check(tab, "profile_fi")
 
     # Swedish, then English: the language switch keeps the page.
-    tab.click("button[lang=sv]")
+    tab.click("a[hreflang=sv], button[lang=sv]")  # links for visitors, a form for signed-in users
     tab.wait_for_url("**/sv/areas/municipality/444/")
     assert tab.locator("html").get_attribute("lang") == "sv"
     assert tab.locator("legend").first.inner_text() == "Jämförelseområden"
     check(tab, "profile_sv")
-    tab.click("button[lang=en]")
+    tab.click("a[hreflang=en], button[lang=en]")
     tab.wait_for_url("**/en/areas/municipality/444/")
     assert tab.locator("legend").first.inner_text() == "Reference areas"
 
