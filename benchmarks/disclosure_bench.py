@@ -1,22 +1,24 @@
 """Disclosure control at national scale: ``disclosure.refresh([id])`` per indicator, SQLite and PostgreSQL.
 
-Builds a fresh database in a child process (temporary KASVU_DATA_DIR; PostgreSQL database ``helper_b``
-is flushed), installs Finland's areas and stores N indicators for every current municipality, region,
+Builds a fresh database in a child process (temporary KASVU_DATA_DIR; the PostgreSQL database of
+``KASVU_BENCH_DISCLOSURE_PG``, default ``disclosure``, is flushed), installs Finland's areas and stores N indicators for every current municipality, region,
 county and the country × 30 years × 3 sexes (about 31,600 cells each) in two flavours:
 
 * ``random``: numerators uniform 0–5000 as in import_bench.py, 2 % of them 0–9 so that primary
-  suppression happens; group values and totals do NOT add up to their members.
+  suppression happens; group values and totals do NOT add up to their members (like THL's own
+  regional values beside municipal ones, rounded or revised separately: the non-additive case).
 * ``additive``: realistic counts. Municipal counts are Poisson with a mean proportional to a population
   drawn log-uniformly (many small municipalities, so many small counts); regions, counties and the
   country are the sums of their members in that year, total = male + female.
 
-Then times ``disclosure.refresh([id])`` per indicator and prints the median and max seconds per
-indicator and the share of cells hidden.
+Then times ``disclosure.refresh([id])`` per indicator (protection and the exact audit, stored) and
+prints the median and max seconds per indicator, the share of cells hidden and the share of hidden
+country, region and county cells.
 
     python benchmarks/disclosure_bench.py                    # 5 indicators per flavour, both databases
     python benchmarks/disclosure_bench.py --only sqlite --indicators 2 --profile
 
-Target: under 1 s per national indicator on both flavours (about 0.2 s on additive data).
+Target (issue 14): under 2 s per national indicator on both flavours and both databases.
 Results go to benchmarks/RESULTS.md by hand.
 """
 
@@ -38,7 +40,7 @@ from typing import Any
 
 from import_bench import setup_django  # the same child-process set-up (this folder is on sys.path)
 
-PG_URL = os.environ.get("KASVU_BENCH_DISCLOSURE_PG", "postgresql://postgres@127.0.0.1:5432/helper_b")
+PG_URL = os.environ.get("KASVU_BENCH_DISCLOSURE_PG", "postgresql://postgres@127.0.0.1:5432/disclosure")
 YEARS = range(1995, 2025)
 KINDS = ("municipality", "region", "county", "country")
 
@@ -172,6 +174,10 @@ def run(data_dir: Path, database_url: str | None, n: int, profile: bool) -> None
             # the years with wellbeing services counties, where the country has three kinds of members
             "cells_2023": cells.filter(year__gte=2023).count(),
             "hidden_2023": cells.filter(year__gte=2023).exclude(suppressed=0).count(),
+            "references": cells.filter(area__kind__in=["country", "region", "county"]).count(),
+            "references_hidden": cells.filter(area__kind__in=["country", "region", "county"])
+            .exclude(suppressed=0)
+            .count(),
         }
         if profile:
             prof = cProfile.Profile()
@@ -213,13 +219,14 @@ def main() -> None:
         for flavour, r in measure(url, args.indicators, args.profile).items():
             s = r["seconds"]
             hidden = (r["primary"] + r["secondary"]) / r["cells"]
-            ok = "met" if max(s) < 1 else "NOT met"
+            ok = "met" if max(s) < 2 else "NOT met"
             print(
                 f"{name:<11} {flavour:<9} {len(s)} × {r['cells'] // len(s):,} cells: median {statistics.median(s):.2f} s, "
                 f"max {max(s):.2f} s per indicator; hidden {hidden:.1%} (primary {r['primary'] / r['cells']:.1%}, "
                 f"secondary {r['secondary'] / r['cells']:.1%}), {r['groups'] / len(s):,.0f} group values "
                 f"withheld per indicator; 2023–2024 hidden {r['hidden_2023'] / r['cells_2023']:.1%} "
-                f"(target < 1 s: {ok})"
+                f"; country/region/county hidden {r['references_hidden'] / r['references']:.1%} "
+                f"(target < 2 s: {ok})"
             )
             if "profile" in r:
                 print(r["profile"])

@@ -289,7 +289,7 @@ def test_country_adds_up_per_kind_of_member_not_over_all_members() -> None:
     )
     one_sum = pl.DataFrame(links, schema=["group_id", "member_id"], orient="row")  # the old constraint
     old = suppress(cells, additive_constraints(cells, [one_sum], sex_total=None))["suppressed"].to_numpy()
-    assert determined_by_true_relations(cells, munis_of, False, old) == {"R2/total", "K2/total"}
+    assert determined_by_true_relations(cells, munis_of, False, old)  # the false equation leaves a leak
     constraints = additive_constraints(cells, [kinded(links, kinds)], sex_total=None)
     new = suppress(cells, constraints)["suppressed"].to_numpy()
     assert not determined_by_true_relations(cells, munis_of, False, new)

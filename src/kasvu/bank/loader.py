@@ -633,6 +633,7 @@ def load(
             started = time.perf_counter()
             disclosure.refresh(frame["indicator_id"].unique().to_list())
             summary.disclosure_seconds = time.perf_counter() - started
+            summary.notes.extend(disclosure.summary_lines(disclosure.last_losses))
         run.added, run.updated, run.unchanged = summary.added, summary.updated, summary.unchanged
         run.finished_at = timezone.now()
         run.save()

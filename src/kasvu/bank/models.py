@@ -145,6 +145,29 @@ class PeriodKind(models.TextChoices):
     SURVEY_ROUND = "survey_round", _("survey round")
 
 
+class Disclosure(models.TextChoices):
+    """How kasvu's disclosure control treats an indicator (kasvu.bank.disclosure)."""
+
+    SENSITIVE = "sensitive", _("sensitive: values describing fewer persons than the threshold are hidden")
+    NOT_SENSITIVE = "not_sensitive", _("not sensitive: every value is published, down to 1")
+    DECLARED_SAFE = (
+        "declared_safe",
+        _("declared safe: values whose count cannot be derived are published (an analyst's decision)"),
+    )
+
+
+class CountKind(models.TextChoices):
+    """What count of persons a value implies, when no numerator is stored."""
+
+    DERIVED = "", _("derived: a count if aggregated as a sum or measured in persons, else a rate")
+    COUNT = "count", _("the value is the count")
+    RATE = "rate", _("the value is a rate: count = value × denominator / scale")
+
+
+#: Units that mark an indicator whose value is a number of persons (also when aggregated otherwise).
+COUNT_UNITS = frozenset({"persons", "henkilöä", "henkeä", "lkm", "personer", "antal", "count"})
+
+
 class Indicator(models.Model):
     """An indicator's metadata. ``key`` is ``<source>:<source id>``."""
 
@@ -177,6 +200,15 @@ class Indicator(models.Model):
     notes = models.JSONField(default=dict, blank=True)
     last_updated = models.DateTimeField(null=True, blank=True)
     suppression_threshold = models.PositiveSmallIntegerField(null=True, blank=True)
+    disclosure = models.CharField(
+        max_length=16,
+        choices=Disclosure.choices,
+        default=Disclosure.SENSITIVE,
+        db_default=Disclosure.SENSITIVE,
+    )
+    count_kind = models.CharField(
+        max_length=8, choices=CountKind.choices, default="", db_default="", blank=True
+    )
 
     class Meta:
         ordering = ["key"]
@@ -193,6 +225,13 @@ class Indicator(models.Model):
     @property
     def threshold(self) -> int:
         return self.suppression_threshold or settings.KASVU["SUPPRESSION_THRESHOLD"]
+
+    @property
+    def is_count(self) -> bool:
+        """Does the value itself count persons (so a value of 3 describes three persons)?"""
+        if self.count_kind:
+            return self.count_kind == CountKind.COUNT
+        return self.aggregation == Aggregation.SUM or self.unit.strip().lower() in COUNT_UNITS
 
 
 class Breakdown(models.Model):
@@ -260,7 +299,12 @@ class Observation(models.Model):
     suppressed = models.PositiveSmallIntegerField(
         default=0,
         db_default=0,
-        choices=[(0, _("published")), (1, _("primary")), (2, _("secondary"))],
+        choices=[
+            (0, _("published")),
+            (1, _("primary")),
+            (2, _("secondary")),
+            (3, _("internal: count unknown")),
+        ],
         help_text=_("Disclosure control for the public, set by kasvu.bank.disclosure after each import."),
     )
     import_run = models.ForeignKey(

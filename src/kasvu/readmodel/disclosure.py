@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from kasvu.readmodel.schema import R_PRIMARY, R_SECONDARY
+from kasvu.readmodel.schema import R_INTERNAL, R_PRIMARY, R_SECONDARY
 from kasvu.stats import primary_mask
 
 BLANKED = ("value", "numerator", "denominator", "ci_lower", "ci_upper", "sample_size")
@@ -21,7 +21,7 @@ BLANKED = ("value", "numerator", "denominator", "ci_lower", "ci_upper", "sample_
 def apply_disclosure(frame: pl.DataFrame, meta: pl.DataFrame, public: bool) -> pl.DataFrame:
     """Mark hidden cells and, for the public, blank them.
 
-    Hidden: the stored pattern (``suppressed`` 1 primary / 2 secondary, ``group_suppressed`` for computed
+    Hidden: the stored pattern (``suppressed`` 1 primary / 2 secondary / 3 internal, ``group_suppressed`` for computed
     values) or the primary rule here. Adds ``hidden`` (bool), ``suppression_reason`` and ``internal``
     (visible only because not public). ``meta`` has indicator_id, key, threshold.
     """
@@ -46,6 +46,8 @@ def apply_disclosure(frame: pl.DataFrame, meta: pl.DataFrame, public: bool) -> p
         .then(pl.format(R_PRIMARY.replace("{n}", "{}"), pl.col("threshold")))
         .when((stored == 2) | (group == 2))
         .then(pl.lit(R_SECONDARY))
+        .when((stored == 3) | (group == 3))
+        .then(pl.lit(R_INTERNAL))
     )
     out = keyed.with_columns(primary).with_columns(reason.alias("suppression_reason"))
     out = out.with_columns(pl.col("suppression_reason").is_not_null().alias("hidden")).drop(

@@ -52,6 +52,7 @@ VALUE_SCHEMA = {**OBS_SCHEMA, **DERIVED_SCHEMA}
 # Reasons, in English; the web layer and the reports translate them (they are msgids in the catalogues).
 R_PRIMARY = "fewer than {n} persons"
 R_SECONDARY = "hidden to protect another value"
+R_INTERNAL = "internal only: the number of persons is unknown"
 R_COUNT = "a count has no sampling interval"
 R_NO_COUNTS = "no numerator or denominator"
 

@@ -317,6 +317,69 @@ def _close_single_gaps(
         hidden[c_cell[order][first]] = True
 
 
+def _breaking_cells(
+    leaks: IntArray,
+    con: IntArray,
+    cell: IntArray,
+    coef: IntArray,
+    hidden: BoolArray,
+    size: npt.NDArray[np.float64],
+) -> dict[int, int]:
+    """For each leaking hidden cell, the cheapest published cell that the combination revealing it uses.
+
+    A leak j has y with y·A_H = e_j (A_H: the constraints on hidden cells); y·A_P ≠ 0 on the published
+    cells the combination subtracts. Hiding one of them breaks this combination (another may remain:
+    the loop audits again). y is the least-squares solution, one factorisation per component for all
+    its leaks. Cells without a usable combination are left out (the caller falls back to a neighbour).
+    """
+    found: dict[int, int] = {}
+    on_hidden = hidden[cell]
+    rows, row_of = np.unique(con, return_inverse=True)
+    h_cells, h_of = np.unique(cell[on_hidden], return_inverse=True)
+    n_r, n_h = rows.size, h_cells.size
+    graph = sparse.coo_matrix(
+        (np.ones(h_of.size), (row_of[on_hidden], n_r + h_of)), shape=(n_r + n_h, n_r + n_h)
+    )
+    _, label = csgraph.connected_components(graph, directed=False)
+    leak_pos = np.searchsorted(h_cells, leaks)
+    for comp in np.unique(label[n_r + leak_pos]):
+        comp_rows = np.flatnonzero(label[:n_r] == comp)
+        comp_hidden = h_cells[label[n_r:] == comp]
+        in_rows = np.isin(row_of, comp_rows)
+        r_i = np.searchsorted(comp_rows, row_of[in_rows])
+        e_cell, e_coef = cell[in_rows], coef[in_rows].astype(np.float64)
+        is_h = hidden[e_cell]
+        a_h = np.zeros((comp_rows.size, comp_hidden.size))
+        np.add.at(a_h, (r_i[is_h], np.searchsorted(comp_hidden, e_cell[is_h])), e_coef[is_h])
+        published = np.unique(e_cell[~is_h])
+        if published.size == 0:
+            continue
+        a_p = np.zeros((comp_rows.size, published.size))
+        np.add.at(a_p, (r_i[~is_h], np.searchsorted(published, e_cell[~is_h])), e_coef[~is_h])
+        targets = leaks[np.isin(leaks, comp_hidden)]
+        u, sv, vt = np.linalg.svd(a_h, full_matrices=True)
+        tol = max(a_h.shape) * np.finfo(float).eps * (sv[0] if sv.size else 1.0) * 1e3
+        rank = int((sv > tol).sum())
+        # y0 = the least-squares certificate of each target; N = u[:, rank:] spans all y with y·A_H = 0
+        cols = np.searchsorted(comp_hidden, targets)
+        y0 = u[:, :rank] @ (vt[:rank, cols] / sv[:rank, None])
+        uses = a_p.T @ y0  # |published| × |targets|
+        # hiding c breaks every certificate when y·a_c is the same non-zero number for all of them
+        in_null = (
+            np.linalg.norm(u[:, rank:].T @ a_p, axis=0) < 1e-8
+            if rank < u.shape[1]
+            else np.ones(published.size, bool)
+        )
+        for k, t in enumerate(targets.tolist()):
+            used = np.abs(uses[:, k]) > 1e-7
+            options = published[used & in_null]
+            if not options.size:
+                options = published[used]
+            if options.size:
+                found[int(t)] = int(options[np.lexsort((options, size[options]))[0]])
+    return found
+
+
 def _neighbour_to_hide(
     target: int, con: IntArray, cell: IntArray, hidden: BoolArray, size: npt.NDArray[np.float64]
 ) -> int | None:
@@ -336,15 +399,21 @@ def _neighbour_to_hide(
 
 
 def protect(
-    numerator: npt.ArrayLike, constraints: pl.DataFrame, primary: npt.ArrayLike
+    numerator: npt.ArrayLike,
+    constraints: pl.DataFrame,
+    primary: npt.ArrayLike,
+    cost: npt.ArrayLike | None = None,
 ) -> tuple[BoolArray, BoolArray]:
     """Extend ``primary`` so that no hidden cell can be derived; returns (hidden, secondary) masks.
 
-    Cells whose numerator is missing (NaN) count as hidden already, never as secondary suppressions.
+    Cells whose count (``numerator``) is missing (NaN) count as hidden already, never as secondary
+    suppressions: an attacker does not know them either. ``cost`` is what hiding each cell loses (default:
+    its count); the cheapest cells are hidden first (:func:`hiding_cost` makes groups the last resort).
     Cells linked by no chain of constraints (different years or indicators) are protected separately.
     """
-    size = np.asarray(numerator, dtype=np.float64)
-    unknown = np.isnan(size)
+    counts = np.asarray(numerator, dtype=np.float64)
+    unknown = np.isnan(counts)
+    size = counts if cost is None else np.asarray(cost, dtype=np.float64)
     start = np.asarray(primary, dtype=bool) | unknown
     con, cell, coef = _entries(constraints)
     hidden = start.copy()
@@ -411,10 +480,16 @@ def _protect_block(
         leaking[leaks] = True
         if leaks.size == 0:
             return hidden
-        # Hide a neighbour of every leaking cell at once: an audit costs far more than the few extra
-        # cells this may hide compared with one cell per round.
-        choices = {_neighbour_to_hide(int(t), con, cell, hidden, size) for t in leaks}
-        choices.discard(None)
+        # Hide, for every leaking cell, the cheapest published cell that the combination revealing it
+        # uses: that breaks the combination (a mere neighbour often does not). An audit costs far more
+        # than the few extra cells this may hide compared with one cell per round.
+        broken = _breaking_cells(leaks, con, cell, coef, hidden, size)
+        choices = set(broken.values())
+        for t in leaks:
+            if int(t) not in broken:
+                near = _neighbour_to_hide(int(t), con, cell, hidden, size)
+                if near is not None:
+                    choices.add(near)
         for choice in choices:
             hidden[choice] = True
         if not choices:
@@ -424,17 +499,90 @@ def _protect_block(
             )
 
 
+#: Added to a group's cost per level above a municipality: a member cell, however large, is always
+#: cheaper to hide than a sub-region, a user group, a region or county, or the country (in that order).
+LEVEL_COST = 1e12
+LEVELS = {
+    "municipality": 0,
+    "district": 0,
+    "subregion": 1,
+    "group": 2,
+    "region": 3,
+    "county": 3,
+    "country": 4,
+}
+
+
+def hiding_cost(count: npt.ArrayLike, kind: Sequence[str | None]) -> npt.NDArray[np.float64]:
+    """What hiding a cell loses: its count (persons behind the value), plus ``LEVEL_COST`` per level of
+    its area above a municipality, so that the country, a region, a county or a user group is hidden
+    only when no member cell can do the job (as statistical offices do: totals are the reference).
+    Unknown counts cost as much as the largest known one of their level."""
+    size = np.asarray(count, dtype=np.float64)
+    finite = size[np.isfinite(size)]
+    fill = float(finite.max()) if finite.size else 0.0
+    level = np.array([LEVELS.get(k or "", 2) for k in kind], dtype=np.float64)
+    return np.where(np.isfinite(size), size, fill) + level * LEVEL_COST
+
+
+def implied_count() -> pl.Expr:
+    """The number of persons a published cell describes, as an attacker could work it out.
+
+    In order: the numerator when stored; the value itself for a count indicator (a 3 is three persons);
+    value × denominator / scale when only the denominator is stored (0.333 % of 900 is 3 persons,
+    rounded as the reader would); the respondents of a survey value. Reads the columns value, numerator,
+    denominator, respondents, is_count and scale. Null when nothing tells the count
+    (a rate with neither numerator nor denominator): :func:`primary_mask` cannot judge such a cell.
+    """
+    value, numerator, denominator = pl.col("value"), pl.col("numerator"), pl.col("denominator")
+    respondents, is_count, scale = pl.col("respondents"), pl.col("is_count"), pl.col("scale")
+    from_rate = (value * denominator / scale).round(0)
+    return (
+        pl.when(numerator.is_not_null())
+        .then(numerator)
+        .when(is_count & value.is_not_null())
+        .then(value)
+        .when(value.is_not_null() & denominator.is_not_null() & (scale > 0))
+        .then(from_rate)
+        .otherwise(respondents.cast(pl.Float64))
+        .cast(pl.Float64)
+    )
+
+
+def parts_of_small_totals(
+    cells: pl.DataFrame,
+    mask: BoolArray,
+    sex_total: str = "total",
+    sex_parts: Sequence[str] = ("male", "female"),
+) -> BoolArray:
+    """Boys' and girls' cells of a primary-hidden total: each describes at most as many persons as the
+    total, so they are small too, even where their own count is unknown. A part known to be 0 stays
+    published (it says nobody; the other part then equals the hidden total, which stays hidden)."""
+    keys = ["indicator", "area_id", "year"]
+    frame = cells.select(*keys, "sex", pl.col("count") if "count" in cells.columns else pl.col("numerator"))
+    frame = frame.rename({frame.columns[-1]: "count"}).with_columns(pl.Series("_hidden", mask))
+    small = frame.filter((pl.col("sex") == sex_total) & pl.col("_hidden")).select(keys).unique()
+    flagged = frame.with_row_index("_i").join(small, on=keys, how="semi", nulls_equal=True)
+    flagged = flagged.filter(pl.col("sex").is_in(list(sex_parts)) & (pl.col("count").fill_null(-1) != 0))
+    out = mask.copy()
+    out[flagged["_i"].to_numpy()] = True
+    return out
+
+
 def primary_mask(
     cells: pl.DataFrame,
     threshold: int = 5,
     thresholds: Mapping[str, int] | None = None,
     suppress_zero: bool = False,
 ) -> tuple[BoolArray, list[str | None]]:
-    """Cells below the threshold in persons (numerator) or respondents; returns mask and reasons."""
+    """Cells below the threshold in persons or respondents; returns mask and reasons.
+
+    Persons: the ``count`` column when given (:func:`implied_count`), else the numerator.
+    """
     limit = pl.col("indicator").replace_strict(
         dict(thresholds or {}), default=threshold, return_dtype=pl.Int64
     )
-    num = pl.col("numerator")
+    num = pl.col("count") if "count" in cells.columns else pl.col("numerator")
     low = (num < limit) & ((num >= 0) if suppress_zero else (num > 0))
     persons = low.fill_null(False)
     respondents = (
@@ -450,24 +598,39 @@ def primary_mask(
     return flags["mask"].to_numpy(), flags["reason"].to_list()
 
 
+PART_OF_SMALL_TOTAL = "primary: part of a total of fewer than {} persons"
+
+
 def suppress(
     cells: pl.DataFrame,
     constraints: pl.DataFrame | None = None,
     threshold: int = 5,
     thresholds: Mapping[str, int] | None = None,
     suppress_zero: bool = False,
+    cost: npt.ArrayLike | None = None,
 ) -> pl.DataFrame:
     """The publishable version of ``cells``: small and derivable cells blanked, with the reason.
 
-    ``cells`` has indicator, numerator, denominator, value (and optionally respondents); ``constraints``
-    from :func:`additive_constraints` over the same rows. ``thresholds`` overrides the threshold per
-    indicator. Adds ``suppressed`` and ``suppression_reason``.
+    ``cells`` has indicator, numerator, denominator, value (optionally ``count``, the persons each cell
+    describes from :func:`implied_count`, and respondents); ``constraints`` from
+    :func:`additive_constraints` over the same rows. ``thresholds`` overrides the threshold per indicator;
+    ``cost`` is what hiding each cell loses (default: its count, see :func:`hiding_cost`). With a ``sex``
+    column the parts of a small total are hidden too (:func:`parts_of_small_totals`). Adds
+    ``suppressed`` and ``suppression_reason``.
     """
     if constraints is None:
         constraints = additive_constraints(cells)
     mask, reasons = primary_mask(cells, threshold, thresholds, suppress_zero)
-    numerator = cells["numerator"].cast(pl.Float64).to_numpy()
-    hidden, secondary = protect(numerator, constraints, mask)
+    if "sex" in cells.columns and {"area_id", "year"} <= set(cells.columns):
+        widened = parts_of_small_totals(cells, mask)
+        limit = dict(thresholds or {})
+        inds = cells["indicator"].to_list()
+        for i in np.flatnonzero(widened & ~mask).tolist():
+            reasons[i] = PART_OF_SMALL_TOTAL.format(limit.get(inds[i], threshold))
+        mask = widened
+    count_col = "count" if "count" in cells.columns else "numerator"
+    numerator = cells[count_col].cast(pl.Float64).to_numpy()
+    hidden, secondary = protect(numerator, constraints, mask, cost)
     hidden &= ~np.isnan(numerator) | mask  # missing values are simply missing, not suppressed
     why = [SECONDARY if s else r for s, r in zip(secondary.tolist(), reasons, strict=True)]
     flag = pl.Series("suppressed", hidden)

@@ -57,6 +57,10 @@ _REASONS: list[tuple[re.Pattern[str], Any]] = [
     (re.compile(r"^fewer than (\d+) persons$"), gettext_lazy("fewer than %(n)s persons")),
     (re.compile(r"^hidden to protect another value$"), gettext_lazy("hidden to protect another value")),
     (
+        re.compile(r"^internal only: the number of persons is unknown$"),
+        gettext_lazy("internal only: the number of persons is unknown"),
+    ),
+    (
         re.compile(r"^(\d+) of (\d+) members have no data$"),
         gettext_lazy("%(a)s of %(b)s members have no data"),
     ),
