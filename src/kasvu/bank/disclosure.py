@@ -366,7 +366,9 @@ def same_count_families(indicators: Sequence[Indicator], obs: pl.DataFrame) -> l
         if ind.disclosure == Disclosure.NOT_SENSITIVE:
             continue
         part = _cells(ind, obs.filter(pl.col("indicator_id") == ind.id), _NO_KINDS)
-        part = part.filter(pl.col("count").is_not_null()).select("area_id", "year", "sex", "count")
+        # respondents are shared by every question of a survey, which is no sign of the same count
+        part = part.filter(pl.col("count").is_not_null() & pl.col("respondents").is_null())
+        part = part.select("area_id", "year", "sex", "count")
         if part.height:
             counted[ind.id] = part
     parent = {ind.id: ind.id for ind in indicators}
