@@ -301,8 +301,28 @@ def formulas_without_results(path: Path) -> dict[str, list[tuple[str, str]]]:
     saved by Excel has formulas but no results: every reader, kasvu's too, sees
     such a cell as empty, which would store "suppressed at source" in place of
     a real value. A formula whose saved result is an empty text is a result
-    and is not listed.
+    and is not listed. A damaged workbook raises :class:`ImportFailed`.
     """
+    import zipfile
+    from xml.etree import ElementTree
+
+    try:
+        return _formula_cells(path)
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ElementTree.ParseError,
+        KeyError,
+        EOFError,
+        ValueError,
+    ) as exc:
+        raise ImportFailed(
+            f"the workbook is damaged ({exc}). Open it in Excel or LibreOffice and save it again as .xlsx.",
+            file=str(path),
+        ) from exc
+
+
+def _formula_cells(path: Path) -> dict[str, list[tuple[str, str]]]:
     import re
     import zipfile
     from xml.etree import ElementTree
