@@ -192,8 +192,16 @@ def generate(seed: int = SEED) -> ParsedBatch:
                 themes=["demo"],
                 licence="CC0 1.0",
                 attribution="Generated demo data (kasvu), not real",
-                numerator_meaning={"en": "persons (generated)"},
-                denominator_meaning={"en": "population (generated)"},
+                numerator_meaning={
+                    "fi": "henkilöä (generoitu)",
+                    "sv": "personer (genererade)",
+                    "en": "persons (generated)",
+                },
+                denominator_meaning={
+                    "fi": "väestö (generoitu)",
+                    "sv": "befolkning (genererad)",
+                    "en": "population (generated)",
+                },
             )
         )
         base = np.log(ind.rate / (1 - ind.rate)) + rng.normal(0, ind.spread, len(codes))

@@ -16,6 +16,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from kasvu.labels import date_label
+from kasvu.numbers import format_decimal
 from kasvu.plans.models import ActionFollowUp, Plan
 from kasvu.plans.overview import GoalView, Overview, plan_overview
 
@@ -68,7 +70,7 @@ def _action_rows(gv: GoalView, ctx: dict[str, Any]) -> list[list[str]]:
     rows = []
     for action in gv.actions:
         note = ctx["action_notes"].get(action.id)
-        schedule = " – ".join(d.isoformat() for d in (action.start, action.end) if d)
+        schedule = " – ".join(date_label(d, lang) for d in (action.start, action.end) if d)
         row = [action.description(lang), action.owner, schedule]
         if ctx["year"]:
             row += [str(note.get_status_display()) if note else "", note.narrative(lang) if note else ""]
@@ -122,9 +124,11 @@ def _goal_docx(doc: Any, gv: GoalView, ctx: dict[str, Any], level: int) -> None:
             [
                 iv.title,
                 iv.area,
-                _fmt(iv.link.baseline_value, iv.link.baseline_year),
-                _fmt(iv.link.target_value, iv.link.target_year),
-                _fmt(iv.computed.latest.value, iv.computed.latest.year) if iv.computed.latest else "–",
+                _fmt(iv.link.baseline_value, iv.link.baseline_year, ctx["lang"]),
+                _fmt(iv.link.target_value, iv.link.target_year, ctx["lang"]),
+                _fmt(iv.computed.latest.value, iv.computed.latest.year, ctx["lang"])
+                if iv.computed.latest
+                else "–",
                 _status_text(iv.status) + (f" ({iv.override.reason})" if iv.override else ""),
             ]
             for iv in gv.indicators
@@ -132,10 +136,11 @@ def _goal_docx(doc: Any, gv: GoalView, ctx: dict[str, Any], level: int) -> None:
         _table(doc, [_("Indicator"), _("Area"), _("Baseline"), _("Target"), _("Latest"), _("Status")], rows)
 
 
-def _fmt(value: float | None, year: int | None) -> str:
+def _fmt(value: float | None, year: int | None, lang: str) -> str:
+    """ "95,5 (2025)": the value as it was typed, in the document's language."""
     if value is None:
         return "–"
-    return f"{value:g}" + (f" ({year})" if year else "")
+    return format_decimal(value, lang) + (f" ({year})" if year else "")
 
 
 def docx(ctx: dict[str, Any]) -> bytes:
@@ -160,8 +165,8 @@ def docx(ctx: dict[str, Any]) -> bytes:
         (_("Municipalities"), ctx["areas"]),
         (_("Period"), f"{plan.start_year}–{plan.end_year}"),
         (_("Approved by"), plan.approved_by),
-        (_("Approved on"), plan.approved_on.isoformat() if plan.approved_on else ""),
-        (_("Next review due"), plan.review_due.isoformat() if plan.review_due else ""),
+        (_("Approved on"), date_label(plan.approved_on, ctx["lang"])),
+        (_("Next review due"), date_label(plan.review_due, ctx["lang"])),
     ]
     _table(doc, [_("Plan"), ""], [[k, v] for k, v in meta if v])
     if ctx["follow_up"] is not None and ctx["follow_up"].summary(ctx["lang"]):

@@ -88,6 +88,10 @@ class GoalForm(forms.ModelForm):
         self.plan = plan
 
 
+#: Labels of the foreign keys, which the models leave to Django's English default ("Goal:").
+PART_LABELS = {"goal": _("Goal"), "indicator": _("Indicator"), "area": _("Area")}
+
+
 class _PlanChildForm(forms.ModelForm):
     """A form whose ``goal`` is one of the plan's goals."""
 
@@ -102,6 +106,7 @@ class RequirementForm(_PlanChildForm):
     class Meta:
         model = Requirement
         fields = ["goal", "text_fi", "text_sv", "order"]
+        labels = PART_LABELS
         widgets = {"text_fi": forms.Textarea(attrs={"rows": 2}), "text_sv": forms.Textarea(attrs={"rows": 2})}
 
 
@@ -122,6 +127,7 @@ class ActionForm(_PlanChildForm):
             "order",
         ]
         field_classes = {"budget_eur": NumberField}
+        labels = PART_LABELS
         widgets = {
             "description_fi": forms.Textarea(attrs={"rows": 2}),
             "description_sv": forms.Textarea(attrs={"rows": 2}),
@@ -146,6 +152,7 @@ class GoalIndicatorForm(_PlanChildForm):
             "order",
         ]
         field_classes = {"baseline_value": NumberField, "target_value": NumberField}
+        labels = PART_LABELS
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, plan=plan, **kwargs)

@@ -21,11 +21,13 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kasvu.bank.models import Area, Direction, Indicator
+from kasvu.labels import date_label
 from kasvu.rights import RIGHT_KEYS
 
 REVIEW_YEARS = 4
@@ -97,6 +99,11 @@ class Plan(models.Model):
     def title(self, lang: str | None = None) -> str:
         return pick(self, "title", lang)
 
+    @property
+    def review_overdue(self) -> bool:
+        """The review date has passed (today in Helsinki): pages say "overdue", not "due"."""
+        return bool(self.review_due and self.review_due < timezone.localdate())
+
     def latest_review_date(self) -> dt.date | None:
         return add_years(self.approved_on, REVIEW_YEARS) if self.approved_on else None
 
@@ -112,7 +119,7 @@ class Plan(models.Model):
         elif self.review_due and latest and self.review_due > latest:
             errors["review_due"] = _(
                 "The plan must be reviewed at least every four years: at the latest on %(d)s."
-            ) % {"d": latest.isoformat()}
+            ) % {"d": date_label(latest, (get_language() or "fi")[:2])}
         elif self.review_due and self.approved_on and self.review_due < self.approved_on:
             errors["review_due"] = _("The review cannot be due before the approval.")
         if errors:

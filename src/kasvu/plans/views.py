@@ -229,6 +229,7 @@ def follow_up(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         messages.success(request, _("Follow-up saved."))
         return redirect("plans:follow_up", pk=plan.pk, year=year)
     overview = plan_overview(plan, _lang(), year=year)
+    notes = {afu.action_id: afu for afu in fu.actions.all()} if fu is not None else {}
     return render(
         request,
         "plans/follow_up.html",
@@ -242,6 +243,8 @@ def follow_up(request: HttpRequest, pk: int, year: int) -> HttpResponse:
                 (link, overview.status_of(link.id), form.indicator_fields(link)) for link in links
             ],
             "lang": _lang(),
+            "summary": fu.summary(_lang()) if fu is not None else "",
+            "recorded": [(a, notes.get(a.id)) for a in actions],
         },
     )
 

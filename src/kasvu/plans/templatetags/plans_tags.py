@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 
 from kasvu.numbers import format_decimal
 from kasvu.plans.models import TargetStatus
+from kasvu.web.views.common import reason_text
 
 register = template.Library()
 
@@ -43,3 +44,9 @@ def decimal(value: object) -> str:
         return format_decimal(float(value), (get_language() or "fi")[:2])  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return str(value)
+
+
+@register.filter
+def reason(text: str) -> str:
+    """``{{ iv.computed.reason|reason }}``: why there is no status, in the reader's language."""
+    return reason_text(text)

@@ -11,6 +11,7 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from kasvu.charts import format_number
+from kasvu.labels import attribution_label, unit_label
 
 register = template.Library()
 
@@ -91,3 +92,15 @@ def language_links(context: dict[str, Any]) -> list[dict[str, Any]]:
         }
         for code, _name in settings.LANGUAGES
     ]
+
+
+@register.filter
+def unit(value: Any) -> str:
+    """``{{ ind.unit|unit }}`` → "‰" for "per 1,000" in Finnish and Swedish (see :mod:`kasvu.labels`)."""
+    return unit_label(str(value or ""), _lang())
+
+
+@register.filter
+def attribution(value: Any) -> str:
+    """``{{ a|attribution }}`` → "Lähde: THL, Sotkanet.fi" for "Source: THL, Sotkanet.fi" in Finnish."""
+    return attribution_label(str(value or ""), _lang())

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kasvu import charts, precompute, profiles, verdicts
 from kasvu.bank.models import Area
+from kasvu.labels import attribution_label, unit_label
 from kasvu.readmodel import indicator_frame, sync
 from kasvu.web.views.common import (
     BAND_AMONG,
@@ -148,7 +149,7 @@ def _row_view(row: profiles.Row, area_name: str) -> dict[str, Any]:
         "id": ind.id,
         "key": ind.key,
         "title": ind.title,
-        "unit": ind.unit,
+        "unit": unit_label(ind.unit, lang()),
         "generated": ind.generated,
         "latest": latest,
         "comparisons": comparisons,
@@ -305,7 +306,7 @@ def _profile_download(prof: profiles.Profile, fmt: str) -> HttpResponse:
             "comparison",
             f"significance at {prof.alpha:g} after Benjamini–Hochberg adjustment over the profile",
         ),
-        ("sources", "; ".join(prof.attributions)),
+        ("sources", "; ".join(attribution_label(a, lang()) for a in prof.attributions)),
         ("licence", "CC BY 4.0 (THL, Statistics Finland); generated demo data is not real"),
     ]
     return download(frame, fmt, f"profile-{prof.area.kind}-{prof.area.code}", meta)

@@ -84,6 +84,19 @@ _REASONS: list[tuple[re.Pattern[str], Any]] = [
         re.compile(r"^no population of the age group is stored"),
         gettext_lazy("no population of the age group is stored: the area's value cannot be computed"),
     ),
+    # kasvu.stats.targets: why a plan's goal indicator has no status
+    (re.compile(r"^no latest value$"), gettext_lazy("no latest value")),
+    (re.compile(r"^no target$"), gettext_lazy("no target")),
+    (
+        re.compile(r"^indicator has no direction: a target cannot be met or missed$"),
+        gettext_lazy("indicator has no direction: a target cannot be met or missed"),
+    ),
+    (re.compile(r"^indicator has no direction set$"), gettext_lazy("indicator has no direction set")),
+    (re.compile(r"^no baseline to draw the path from$"), gettext_lazy("no baseline to draw the path from")),
+    (
+        re.compile(r"^target year is not after the baseline year$"),
+        gettext_lazy("target year is not after the baseline year"),
+    ),
 ]
 
 

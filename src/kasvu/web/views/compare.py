@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from kasvu import analysis, charts, peers
 from kasvu import verdicts as verdicts_
 from kasvu.bank.models import Area, Indicator
+from kasvu.labels import unit_label
 from kasvu.readmodel import (
     ValueQuery,
     area_tree,
@@ -170,7 +171,7 @@ def _table(
                 "label": label,
             })  # fmt: skip
         title = pick_text(m, "title", code, m["key"])
-        rows.append({"key": m["key"], "title": title, "unit": m["unit"], "year": part["year"][0],
+        rows.append({"key": m["key"], "title": title, "unit": unit_label(m["unit"], code), "year": part["year"][0],
                      "generated": m["generated"], "cells": cells, "first": first_name})  # fmt: skip
     rows.sort(key=lambda r: r["title"].lower())
     export = shown.join(meta.select("indicator_id", "key", "unit"), on="indicator_id").join(

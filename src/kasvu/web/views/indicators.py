@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from kasvu import analysis, charts, verdicts
 from kasvu.bank.models import Area, Indicator
 from kasvu.importers.base import FLAG_BREAK_IN_SERIES, FLAG_GENERATED, FLAG_PROVISIONAL
+from kasvu.labels import attribution_label, date_label, note_label, unit_label
 from kasvu.readmodel import (
     PeriodRange,
     ValueQuery,
@@ -189,7 +190,7 @@ def _title(view: IndicatorView) -> str:
 
 def build_chart(view: IndicatorView, which: str) -> Any:
     ind = view.indicator
-    common = {"unit": ind.unit, "decimals": ind.decimals, "lang": lang()}
+    common = {"unit": unit_label(ind.unit, lang()), "decimals": ind.decimals, "lang": lang()}
     if which == "series":
         data = view.series.filter(pl.col("value").is_not_null())
         return charts.time_series(data, title=_title(view), **common)
@@ -215,7 +216,12 @@ def build_chart(view: IndicatorView, which: str) -> Any:
 
 def _alt(view: IndicatorView, which: str) -> str:
     ind = view.indicator
-    kw = {"title": _title(view), "lang": lang(), "decimals": ind.decimals, "unit": ind.unit}
+    kw = {
+        "title": _title(view),
+        "lang": lang(),
+        "decimals": ind.decimals,
+        "unit": unit_label(ind.unit, lang()),
+    }
     if which == "series":
         return charts.alt_text("line", view.series, **kw)
     if which == "bars":
@@ -278,20 +284,17 @@ def _flag_words(flags: int) -> str:
 
 def _metadata(ind: Indicator) -> list[tuple[str, str]]:
     source = ind.source
-    notes = ind.notes or {}
-    note = notes.get(lang()) or notes.get("fi") or notes.get("en") or ""
-    if not isinstance(note, str):
-        note = "; ".join(str(v) for v in (note if isinstance(note, list) else [note]))
+    note = note_label(ind.notes, lang())
     pick = lang()
     rows = [
         (_("Definition"), ind.description(pick)),
         (_("Numerator"), pick_text(ind, "numerator", pick)),
         (_("Denominator"), pick_text(ind, "denominator", pick)),
-        (_("Unit"), ind.unit),
+        (_("Unit"), unit_label(ind.unit, pick)),
         (_("Source"), source.name(pick)),
-        (_("Attribution"), ind.attribution or source.attribution),
+        (_("Attribution"), attribution_label(ind.attribution or source.attribution, pick)),
         (_("Licence"), ind.licence or source.licence),
-        (_("Last update"), ind.last_updated.strftime("%d.%m.%Y") if ind.last_updated else ""),
+        (_("Last update"), date_label(ind.last_updated, pick)),
         (_("Notes"), note),
         (_("Key"), ind.key),
     ]
@@ -382,7 +385,7 @@ def indicator(request: HttpRequest, key: str) -> HttpResponse:
             area_options(("region", "county", "group")), view.group.key if view.group else ""
         ),
         "years": list(reversed(view.years)),
-        "attribution": ind.attribution or ind.source.attribution,
+        "attribution": attribution_label(ind.attribution or ind.source.attribution, lang()),
         "rights": [r.label(lang()) for r in RIGHTS if r.key in (ind.rights or [])],
         "kind_labels": KIND_LABELS,
         "data_url": reverse("web:indicator_data", args=[ind.key, "csv"]),

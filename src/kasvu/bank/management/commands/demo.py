@@ -89,6 +89,7 @@ class Command(BaseCommand):
 
             say(f"GENERATED data collection rounds (not real, flagged 'generated'): {load_demo()}")
         say("Demo data loaded.")
+        say(sign_in_hint())
 
     def _plans_and_knowledge(self) -> None:
         """The example plan (seed 003), the knowledge bank's entries and seed 004's needs analysis."""
@@ -115,3 +116,18 @@ class Command(BaseCommand):
                 "--synthetic",
                 stdout=self.stdout,
             )
+
+
+def sign_in_hint() -> str:
+    """How to sign in after a demo load: the demo makes no accounts (no known passwords on any server)."""
+    from django.contrib.auth import get_user_model
+
+    users = list(get_user_model().objects.order_by("username").values_list("username", flat=True)[:5])
+    if users:
+        return f"Sign in at /accounts/login/ as one of: {', '.join(users)}."
+    return (
+        "To sign in (plans, follow-ups, surveys), create a user first, e.g.\n"
+        "  kasvu users add coordinator --role regional_admin\n"
+        "  (asks for a password; roles: viewer, municipal_editor --areas 444, analyst, regional_admin)\n"
+        "then sign in at /accounts/login/ (the link at the top right of every page)."
+    )

@@ -1,0 +1,146 @@
+"""Words that come with the data, in the reader's language: units, attributions, notes, dates.
+
+Importers store a unit ("per 1,000", "persons"), an attribution ("Source: THL, Sotkanet.fi") and notes
+("Retrieved 2013-09-08.") once, in English, as their sources write them. Pages, charts and reports show
+them through these functions, so that a Finnish page says "‰", "henkilöä", "Lähde: THL, Sotkanet.fi"
+and "Haettu 8.9.2013" without every importer and every stored row carrying three languages. Unknown
+words are returned unchanged (a user's own unit "käyntiä" stays as typed).
+
+Pure: no Django.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+NBSP = "\u00a0"
+LANGS = ("fi", "sv", "en")
+
+#: Unit as stored → (Finnish, Swedish, English).
+UNITS: dict[str, tuple[str, str, str]] = {
+    "per 1,000": ("‰", "‰", "per 1,000"),
+    "per 1000": ("‰", "‰", "per 1,000"),
+    "per 10,000": (f"/10{NBSP}000", f"/10{NBSP}000", "per 10,000"),
+    "per 100,000": (f"/100{NBSP}000", f"/100{NBSP}000", "per 100,000"),
+    "per 100 persons of working age": (
+        "työikäistä sataa kohden",
+        "per 100 personer i arbetsför ålder",
+        "per 100 persons of working age",
+    ),
+    "persons": ("henkilöä", "personer", "persons"),
+    "count": ("lukumäärä", "antal", "count"),
+    "hours": ("tuntia", "timmar", "hours"),
+    "days": ("päivää", "dagar", "days"),
+    "years": ("vuotta", "år", "years"),
+    "euros": ("euroa", "euro", "euros"),
+    "euros per inhabitant": ("euroa/asukas", "euro/invånare", "euros per inhabitant"),
+    "Gini coefficient × 100": ("Gini-kerroin × 100", "Ginikoefficient × 100", "Gini coefficient × 100"),
+    "index": ("indeksi", "index", "index"),
+}
+
+#: Attribution as stored → (Finnish, Swedish, English).
+ATTRIBUTIONS: dict[str, tuple[str, str, str]] = {
+    "Source: THL, Sotkanet.fi": (
+        "Lähde: THL, Sotkanet.fi",
+        "Källa: THL, Sotkanet.fi",
+        "Source: THL, Sotkanet.fi",
+    ),
+    "Source: Statistics Finland": (
+        "Lähde: Tilastokeskus",
+        "Källa: Statistikcentralen",
+        "Source: Statistics Finland",
+    ),
+    "Generated demo data (kasvu), not real": (
+        "Generoitu demoaineisto (kasvu), ei todellisia arvoja",
+        "Genererade demodata (kasvu), inte verkliga värden",
+        "Generated demo data (kasvu), not real",
+    ),
+    "Generated demo data, not real": (
+        "Generoitu demoaineisto, ei todellisia arvoja",
+        "Genererade demodata, inte verkliga värden",
+        "Generated demo data, not real",
+    ),
+}
+_SOURCE_WORD = ("Lähde", "Källa", "Source")
+_GENERATED_SUFFIX = " (GENERATED demo data, not real)"
+_GENERATED_WORDS = (
+    " (GENEROITU demoaineisto, ei todellisia arvoja)",
+    " (GENERERADE demodata, inte verkliga värden)",
+    _GENERATED_SUFFIX,
+)
+_RETRIEVED = re.compile(r"\bRetrieved (\d{4}-\d{2}-\d{2})\.?", re.IGNORECASE)
+_RETRIEVED_WORD = ("Haettu", "Hämtad", "Retrieved")
+_MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def _index(lang: str) -> int:
+    return LANGS.index(lang) if lang in LANGS else 2
+
+
+def unit_label(unit: str | None, lang: str = "fi") -> str:
+    """ "per 1,000" → "‰" (fi, sv); "persons" → "henkilöä"; an unknown unit unchanged; None → ""."""
+    u = (unit or "").strip()
+    words = UNITS.get(u)
+    return words[_index(lang)] if words else u
+
+
+def attribution_label(text: str | None, lang: str = "fi") -> str:
+    """ "Source: THL, Sotkanet.fi" → "Lähde: THL, Sotkanet.fi"; any other "Source: X" → "Lähde: X"."""
+    t = (text or "").strip()
+    if t.endswith(_GENERATED_SUFFIX):  # a generated survey round (kasvu.surveys.publication)
+        return attribution_label(t[: -len(_GENERATED_SUFFIX)], lang) + _GENERATED_WORDS[_index(lang)]
+    if t in ATTRIBUTIONS:
+        return ATTRIBUTIONS[t][_index(lang)]
+    if t.startswith("Source: "):
+        return f"{_SOURCE_WORD[_index(lang)]}: {t[len('Source: ') :]}"
+    return t
+
+
+def date_label(day: dt.date | str | None, lang: str = "fi") -> str:
+    """A date in running text: "8.9.2013" (fi, sv), "8 September 2013" (en); "" for None."""
+    if day is None or day == "":
+        return ""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day[:10])
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    if lang in ("fi", "sv"):
+        return f"{day.day}.{day.month}.{day.year}"
+    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def note_label(notes: dict[str, object] | None, lang: str = "fi") -> str:
+    """An indicator's note in ``lang``. Notes written only in English show in Finnish and Swedish as
+    their retrieval date ("Haettu 8.9.2013."), the one part every note of an importer shares; the rest
+    of an English technical note is shown on the English page."""
+    notes = notes or {}
+    own = notes.get(lang)
+    if own:
+        return _text(own)
+    english = _text(notes.get("en") or "")
+    if lang == "en" or not english:
+        return english or _text(notes.get("fi") or "")
+    found = _RETRIEVED.search(english)
+    if found is None:
+        return _text(notes.get("fi") or notes.get("sv") or "")
+    return f"{_RETRIEVED_WORD[_index(lang)]} {date_label(found.group(1), lang)}."
+
+
+def _text(note: object) -> str:
+    if isinstance(note, list):
+        return "; ".join(str(v) for v in note)
+    return str(note)
