@@ -115,7 +115,11 @@ def date_label(day: dt.date | str | None, lang: str = "fi") -> str:
     if day is None or day == "":
         return ""
     if isinstance(day, str):
-        day = dt.date.fromisoformat(day[:10])
+        text = day
+        try:
+            day = dt.date.fromisoformat(text[:10])
+        except ValueError:
+            return text  # not a date kasvu wrote: shown as it is
     if isinstance(day, dt.datetime):
         day = day.date()
     if lang in ("fi", "sv"):

@@ -35,7 +35,7 @@ def test_regional_report_from_the_command_line(report_db, tmp_path):
     path = Path(out.getvalue().strip())
     assert path.name == f"regional-central-uusimaa-{YEAR}-sv.xlsx"
     wb = openpyxl.load_workbook(str(path))
-    assert wb["Metadata"]["B4"].value == "sv"
+    assert wb.sheetnames[0] == "Uppgifter" and wb["Uppgifter"]["B4"].value == "sv"  # the sheet in Swedish
 
 
 def test_unknown_group_and_format_give_a_clear_error(report_db, tmp_path):
@@ -144,7 +144,7 @@ def test_report_page_for_anonymous_users(report_db, client):
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('.xlsx"')
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert wb["Metadata"]["B6"].value.startswith("public")
+    assert wb["Tiedot"]["B6"].value.startswith("julkinen")
 
 
 def test_report_page_validates_the_choice(report_db, client):

@@ -130,21 +130,44 @@ def test_suppressed_values_print_as_dash_with_a_footnote(files, report_db):
 
 def test_xlsx_has_a_sheet_per_table_and_metadata(files, report_db):
     wb = openpyxl.load_workbook(str(files["xlsx"]))
-    assert wb.sheetnames[0] == "Metadata"
-    meta = wb["Metadata"]
+    assert wb.sheetnames[0] == "Tiedot"  # the metadata sheet in the report's language (was English)
+    meta = wb["Tiedot"]
     cells = [str(c.value) for row in meta.iter_rows() for c in row if c.value is not None]
     assert (
-        "Provenance" in cells
+        "Tietojen alkuperä" in cells
         and "CC BY 4.0" in cells
-        and any("generated demo data, not real" in c for c in cells)
+        and any("generoitu demoaineisto, ei todellinen" in c for c in cells)
     )
+    assert not {"Provenance", "Indicator", "Retrieved", "Licence", "Sheets"} & set(cells)
+    for name in wb.sheetnames[1:]:  # "3 Lasten …": cut at a word, never mid-word
+        caption = re.sub(r"^\w+ \d+[.:]\s*", "", str(wb[name]["A1"].value or ""))
+        caption = re.sub(r"\s+", " ", re.sub(r"[\[\]:*?/\\]", " ", caption)).strip()
+        shown = name.split(" ", 1)[1]
+        if not re.search(r" \(\d+\)$", name):
+            assert caption.startswith(shown) and caption[len(shown) : len(shown) + 1] in (
+                "",
+                " ",
+                ",",
+                ";",
+                ":",
+                "–",
+            ), name
     assert len(wb.sheetnames) > 10
     ind = Indicator.objects.get(key=KEY)
     ws = next(wb[n] for n in wb.sheetnames if ind.title_fi[:20] in str(wb[n]["A1"].value))
     values = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(4, ws.max_row + 1)}
-    value, _, _ = _group_value(KEY)
+    value, lower, upper = _group_value(KEY)
     assert values["Länsi-Uusimaa"] == pytest.approx(value)
     assert isinstance(values["Lohja"], float)
+    header = [ws.cell(3, c).value for c in range(1, ws.max_column + 1)]
+    row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == "Länsi-Uusimaa")
+    ends = [
+        ws.cell(row, c).value
+        for c, h in enumerate(header, start=1)
+        if "alaraja" in str(h) or "yläraja" in str(h)
+    ]
+    assert ends == [pytest.approx(lower, abs=0.05), pytest.approx(upper, abs=0.05)]  # numbers, not "1,4–5,3"
+    assert ws.cell(row, 2).number_format == "0.0"  # one decimal, as the indicator has: 5,5 is not shown as 6
 
 
 def test_html_folder_is_self_contained(files, report_db):

@@ -29,6 +29,7 @@ class Cell:
     value: float | None = None
     suppressed: bool = False
     generated: bool = False
+    interval: tuple[float, float] | None = None  # an interval cell's ends, as numbers in XLSX
 
     def __str__(self) -> str:
         return self.text

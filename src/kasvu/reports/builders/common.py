@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 
 from kasvu.classification import data_path
+from kasvu.labels import attribution_label, date_label
 from kasvu.readmodel import IndicatorInfo
 from kasvu.reports import formatting as fmt
 from kasvu.reports import narrative as nar
@@ -57,7 +58,9 @@ def value_cell(row: dict[str, Any] | None, info: IndicatorInfo, lang: str) -> Ce
 def interval_cell(row: dict[str, Any] | None, info: IndicatorInfo, lang: str) -> Cell:
     if row is None or row.get("hidden"):
         return Cell(SUPPRESSED if row else "", suppressed=bool(row))
-    return Cell(fmt.interval(_f(row.get("lower")), _f(row.get("upper")), info.decimals, lang).strip("()"))
+    lower, upper = _f(row.get("lower")), _f(row.get("upper"))
+    ends = (lower, upper) if lower is not None and upper is not None else None
+    return Cell(fmt.interval(lower, upper, info.decimals, lang).strip("()"), interval=ends)
 
 
 def verdict_text(verdict: str | None, direction: str, tx: Texts) -> str:
@@ -105,7 +108,8 @@ def provenance_chapter(entries: list[ProvenanceEntry], tx: Texts) -> Chapter:
     ch = Chapter(tx.t("provenance"), key="provenance")
     rows = []
     for e in entries:
-        retrieved = e.retrieved + (f" {tx.t('imported_on')}" if e.retrieved_is_import_date else "")
+        retrieved = date_label(e.retrieved, tx.lang) if e.retrieved else ""
+        retrieved += f" {tx.t('imported_on')}" if e.retrieved_is_import_date else ""
         rows.append(
             [
                 Cell(e.indicator + (f" [{tx.t('generated_note')}]" if e.generated else "")),
@@ -113,7 +117,7 @@ def provenance_chapter(entries: list[ProvenanceEntry], tx: Texts) -> Chapter:
                 Cell(e.source + (f", {e.url}" if e.url else "")),
                 Cell(retrieved),
                 Cell(e.licence),
-                Cell(e.attribution),
+                Cell(attribution_label(e.attribution, tx.lang)),
                 Cell(e.years),
                 Cell(e.imports),
             ]
