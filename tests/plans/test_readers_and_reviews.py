@@ -67,3 +67,15 @@ def test_demo_load_says_how_to_sign_in(users):
 def test_demo_load_without_users_says_how_to_make_one(db):
     hint = sign_in_hint()
     assert "kasvu users add coordinator --role regional_admin" in hint and "/accounts/login/" in hint
+
+
+def test_plan_docx_has_page_numbers(plan_with_goals, users):
+    import io
+
+    import docx
+
+    client = Client()
+    client.force_login(users["vihti"])
+    document = docx.Document(io.BytesIO(client.get(f"/plans/{plan_with_goals.pk}/plan-fi.docx").content))
+    footer = document.sections[0].footer._element.xml
+    assert 'w:instr="PAGE"' in footer

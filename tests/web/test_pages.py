@@ -87,7 +87,7 @@ def test_profile_xlsx_has_a_metadata_sheet(client, demo_data):
     assert book.sheetnames == ["data", "metadata"]
     meta = {r[0].value: r[1].value for r in book["metadata"].iter_rows() if r[0].value}
     assert "Lohja" in meta["what"]
-    assert "Source: THL" in meta["sources"] or "Generated" in meta["sources"]
+    assert "Lähde: THL, Sotkanet.fi" in meta["sources"]  # in the language of the page (was "Source: THL")
 
 
 def test_indicator_page_has_charts_tables_and_attribution(client, demo_data):

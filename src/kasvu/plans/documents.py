@@ -148,9 +148,12 @@ def docx(ctx: dict[str, Any]) -> bytes:
 
     overview: Overview = ctx["overview"]
     plan: Plan = ctx["plan"]
+    from kasvu.reports.formats.word import number_pages
+
     doc = Document()
     doc.core_properties.title = ctx["title"]
     doc.core_properties.language = ctx["lang"]
+    number_pages(doc, ctx["title"])
     heading = (
         ctx["title"]
         if not ctx["year"]

@@ -26,7 +26,23 @@ def _number_format(decimals: int) -> str:
     return f",.{max(0, decimals)}f"
 
 
-def vegalite(spec: ChartSpec) -> dict[str, Any]:
+NO_DATA = {"fi": "ei tietoa", "sv": "inga uppgifter", "en": "no data"}
+
+
+def _lines(text: str, width: int = 30) -> list[str] | str:
+    """A long legend title as lines (Vega cuts a one-line title at 180 px: the map's title was truncated)."""
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return lines if len(lines) > 1 else text
+
+
+def vegalite(spec: ChartSpec, lang: str = "fi") -> dict[str, Any]:
     """The Vega-Lite specification of ``spec``."""
     config = {"font": FONT, "view": {"stroke": None}, "axis": {"labelFontSize": 11, "titleFontSize": 11}}
     base: dict[str, Any] = {
@@ -102,7 +118,9 @@ def vegalite(spec: ChartSpec) -> dict[str, Any]:
         }
     if spec.kind == "trend":
         enc_x = {"field": "year", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}}
-        colour = {"field": "series", "type": "nominal", "title": None, "legend": {"orient": "bottom"}}
+        # the legend draws lines at full strength: it took the pale interval bands' colour before
+        legend = {"orient": "bottom", "symbolType": "stroke", "symbolOpacity": 1, "symbolStrokeWidth": 3}
+        colour = {"field": "series", "type": "nominal", "title": None, "legend": legend}
         return {
             **base,
             "height": 220,
@@ -154,7 +172,15 @@ def vegalite(spec: ChartSpec) -> dict[str, Any]:
             "projection": {"type": "mercator"},
             "layer": [
                 {
-                    "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 0.8, "fill": "#d9d9d9"},
+                    "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 0.8},
+                    "encoding": {  # areas without a value, named in a legend of their own
+                        "fill": {
+                            "datum": NO_DATA.get(lang, NO_DATA["en"]),
+                            "type": "nominal",
+                            "scale": {"range": ["#d9d9d9"]},
+                            "legend": {"title": None, "orient": "right", "symbolType": "square"},
+                        },
+                    },
                 },
                 {
                     "transform": [{"filter": "isValid(datum.properties.value)"}],
@@ -163,9 +189,9 @@ def vegalite(spec: ChartSpec) -> dict[str, Any]:
                         "color": {
                             "field": "properties.value",
                             "type": "quantitative",
-                            "title": spec.value_title,
+                            "title": _lines(spec.value_title),
                             "scale": {"scheme": "blues"},
-                            "legend": {"format": fmt, "orient": "right"},
+                            "legend": {"format": fmt, "orient": "right", "titleLimit": 0},
                         },
                     },
                 },
@@ -196,7 +222,7 @@ def _external_renderer() -> Any | None:
 
 
 def svg(spec: ChartSpec, lang: str = "fi") -> str:
-    vl = vegalite(spec)
+    vl = vegalite(spec, lang)
     external = _external_renderer()
     if external is not None:
         return str(external.render_svg(vl, lang))

@@ -37,6 +37,15 @@ def _field(paragraph: Any, instruction: str, placeholder: str = "") -> None:
     paragraph._p.append(fld)
 
 
+def number_pages(document: Any, header: str) -> None:
+    """The title in the header and the page number in the footer of every page (also plan documents)."""
+    section = document.sections[0]
+    section.header.paragraphs[0].text = header
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(footer, "PAGE", "1")
+
+
 def _new_document(template: Template) -> Any:
     ref = template.file("reference.docx")
     document = docx.Document(str(ref)) if ref else docx.Document()
@@ -115,11 +124,7 @@ def docx_bytes(report: Report, template: Template) -> bytes:
     props.subject = report.subtitle
     props.language = report.language
     props.author = "kasvu"
-    section = document.sections[0]
-    section.header.paragraphs[0].text = report.title
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _field(footer, "PAGE", "1")
+    number_pages(document, report.title)
 
     document.add_paragraph(report.title, style="Title")
     if report.subtitle:
