@@ -1,5 +1,6 @@
 """Every page type in real headless Chromium, in Finnish, Swedish and English, at 390 and 1366 px:
-it answers 200 and the page itself never scrolls sideways (at 390 px the profile was 1,225 px wide,
+it answers 200, axe-core finds no serious or critical WCAG 2.1 A/AA violation, and the page itself never
+scrolls sideways (at 390 px the profile was 1,225 px wide,
 compare 917, a plan 617; at 1366 px the compare form 1,584). Screenshots of each are kept under
 ``var/screenshots/every-page/`` (git-ignored) for a person to look at."""
 
@@ -14,6 +15,7 @@ from django.core.management import call_command
 from kasvu import values
 
 from .conftest import load_demo
+from .test_browser import axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -99,6 +101,9 @@ def visit(tab, url: str, lang: str, width: int, problems: list[str]) -> None:
     scroll_width = tab.evaluate("document.documentElement.scrollWidth")
     if scroll_width > width:
         problems.append(f"{path} at {width}px: the page is {scroll_width}px wide")
+    violations = axe_violations(tab)
+    if violations:
+        problems.append(f"{path} at {width}px: axe {violations}")
     name = path.strip("/").replace("/", "_").translate(str.maketrans("?&=:", "____"))[:90] or "home"
     tab.screenshot(path=str(SCREENSHOTS / f"{name}_{width}.png"), full_page=True)
 
