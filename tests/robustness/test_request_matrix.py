@@ -16,7 +16,9 @@ from kasvu.api.main import api
 pytestmark = pytest.mark.django_db
 
 #: The hidden cell: Lohja 2022, 3 of 9,137 (see tests/api/conftest.py). Its denominator is distinctive.
-HIDDEN = ["9137", "14787"]  # Lohja's denominator, and the group's (9137 + 5650)
+#: Lohja's 2022 denominator, and Vihti's, hidden to protect Lohja's 3 (the group's total stays published:
+#: its 14,787 is the sum of two hidden denominators, from which neither follows).
+HIDDEN = ["9137", "5650"]
 DRAFT = "SALAINEN"
 MICRODATA = "SCHOOL-SECRET-XYZ"
 EXPERT = "Asiantuntija Aino"
