@@ -79,7 +79,15 @@ def load_values(rows: list[tuple[str, int, float]], key: str = "local:neet", dir
     batch = ParsedBatch(
         source_file="test.csv", indicators=[meta(key, direction)], observations=frame, area_scheme="code"
     )
-    return load(batch, kind="table")
+    summary = load(batch, kind="table")
+    # Rates without numerator or denominator are internal only unless declared safe (issue 14): these
+    # plan fixtures are such rates, published as an analyst would declare them.
+    from kasvu.bank import disclosure
+    from kasvu.bank.models import Disclosure, Indicator
+
+    Indicator.objects.filter(key=key).update(disclosure=Disclosure.DECLARED_SAFE)
+    disclosure.refresh(list(Indicator.objects.filter(key=key).values_list("id", flat=True)))
+    return summary
 
 
 def make_plan(code: str = "927", status: str = "draft", title: str = "Vihdin suunnitelma") -> Plan:
