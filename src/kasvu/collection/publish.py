@@ -198,6 +198,21 @@ def publish_needs(round_: Round) -> list[str]:
 
 
 @transaction.atomic
+def _declare_service_figures_safe(round_: Round) -> None:
+    """Figures that are not counts of persons (children per social worker) carry no count, which
+    disclosure control would keep internal (issue 14); municipalities report them for publication,
+    so they are declared safe. Counts keep the small-number rule."""
+    from kasvu.bank import disclosure
+    from kasvu.bank.models import Disclosure, Indicator
+
+    keys = [f.indicator for f in round_.fields.filter(kind="number").exclude(indicator="") if not f.count]
+    changed = Indicator.objects.filter(key__in=keys, disclosure=Disclosure.SENSITIVE)
+    ids = list(changed.values_list("id", flat=True))
+    if ids:
+        changed.update(disclosure=Disclosure.DECLARED_SAFE)
+        disclosure.refresh(ids)
+
+
 def publish_response(response: Response) -> list[str]:
     """Publish one approved response; idempotent (publishing again stores nothing new)."""
     if response.status != ResponseStatus.APPROVED:
@@ -206,6 +221,7 @@ def publish_response(response: Response) -> list[str]:
     batch = figures_batch(response)
     if batch is not None and batch.observations.height:
         summary = load(batch, kind="collection", user=response.approved_by)
+        _declare_service_figures_safe(response.round)
         response.import_run_id = summary.run_id
         notes.append(f"{response.municipality.name()}: {summary}")
     notes += publish_levels(response)
