@@ -49,6 +49,8 @@ def _requests(plans, expert):
         "pk": [plans["draft"].pk, expert.pk],
         "ref": ["444", "group:lohja-vihti"],
         "key": ["local:placements"],
+        "slug": ["no-such-round"],
+        "code": ["444"],  # the collection rounds (none here: every route must still answer)
     }
     query = (
         "indicator=local:placements&area=444&area=group:lohja-vihti&include_groups=true&intervals=true"
