@@ -126,3 +126,16 @@ def test_export_one_excel_file_per_municipality(social, tmp_path):
     out = run("export", "sosiaalipalvelut-2025", "all", str(tmp_path / "forms"))
     assert "wrote 8 files" in out
     assert sorted(p.name for p in (tmp_path / "forms").iterdir())[0] == "sosiaalipalvelut-2025-078.xlsx"
+
+
+def test_last_year_from_the_bank_when_there_was_no_round(social, users):
+    """Without last year's round the form shows the bank's value, read through the read model."""
+    services.save_answers(lohja(social), LOHJA, user=users["lohja"], submit=True)
+    services.approve(lohja(social), user=users["analyst"])
+    next_year = services.copy_round(social, slug="sosiaalipalvelut-2026b", deadline=dt.date(2027, 3, 31))
+    next_year.previous = None
+    next_year.save(update_fields=["previous"])
+    services.open_round(next_year, "test")
+    previous = services.previous_answers(lohja(next_year))
+    assert previous["caseload"].source == "bank"
+    assert previous["caseload"].number == 31.5

@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from kasvu.bank.models import Area, AreaKind, Observation
+from kasvu.bank.models import Area, AreaKind
 from kasvu.collection import spec
 from kasvu.collection.models import (
     Answer,
@@ -27,6 +27,8 @@ from kasvu.collection.models import (
     RoundStatus,
     user_name,
 )
+from kasvu.readmodel import Period, ValueQuery, read_values, sync
+from kasvu.readmodel.indicators import indicator_ids
 
 
 class CollectionError(ValueError):
@@ -225,12 +227,22 @@ def previous_answers(response: Response) -> dict[str, Previous]:
                     out[a.field.key] = Previous(a.value, a.number, "round")
     wanted = {f.indicator: f.key for f in round_.fields.all() if f.indicator and f.key not in out}
     if wanted:
-        rows = Observation.objects.filter(
-            indicator__key__in=wanted, area_id=response.municipality_id, year=round_.year - 1, breakdown_id=1
-        ).values_list("indicator__key", "value")
-        for key, value in rows:
+        # Through the read model, like every other display of stored values. The municipality's own editor
+        # sees its own last value even where the public gate would blank it (internal view).
+        sync()  # also called outside a request (API, Excel import, CLI): see the newest data
+        ids = indicator_ids(list(wanted))
+        frame = read_values(
+            ValueQuery(
+                indicators=list(ids.values()), areas=[response.municipality_id],
+                periods=[Period.of_year(round_.year - 1)], public=False, groups=False, intervals=False,
+            )
+        )  # fmt: skip
+        key_of = {i: k for k, i in ids.items()}
+        for indicator_id, value in frame.select("indicator_id", "value").iter_rows():
             if value is not None:
-                out[wanted[key]] = Previous(spec.canonical(Decimal(str(value))), value, "bank")
+                out[wanted[key_of[indicator_id]]] = Previous(
+                    spec.canonical(Decimal(str(value))), value, "bank"
+                )
     return out
 
 
