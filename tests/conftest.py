@@ -13,6 +13,16 @@ import pytest
 from kasvu.classification import data_path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Tests create many users; PBKDF2's deliberate slowness took half of the suite's time. Real servers
+    keep Django's default hashers: this applies to the test process only."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # noqa: F811 - extends pytest-django's fixture
     from kasvu.bank.areas import install_finland
