@@ -85,6 +85,16 @@ def _clear_redis_caches(aliases):
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A test that renders a page in Swedish leaves Swedish active in this thread; the next test's command
+    output (``kasvu knowledge search``) then came out in Swedish. Each test starts in the default language."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_value_caches():
     """Tests roll back their data, so ids (and with them the data version) repeat: forget cached values,
     cached pages and rate-limit counters."""
