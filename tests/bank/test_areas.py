@@ -97,3 +97,20 @@ def test_group_create_replace_redefines_members_and_keeps_names_not_given(capsys
     group = Area.objects.get(kind="group", code="lu")
     assert list(group.member_links.values_list("member__code", flat=True)) == ["091"]
     assert group.name_sv == "Västra Nyland"
+
+
+def test_redefining_a_group_with_the_same_members_recomputes_nothing(db, monkeypatch):
+    """`kasvu demo load` run again re-creates its groups: with unchanged members the disclosure pattern
+    cannot change, so the whole-bank recomputation (minutes on the demo) is skipped; a changed member is not."""
+    from kasvu.bank import disclosure
+    from kasvu.bank.areas import create_group
+
+    calls: list[int] = []
+    monkeypatch.setattr(disclosure, "refresh_all", lambda *a, **k: calls.append(1))
+    first = create_group("same-members", {"fi": "Sama"}, ["444", "927"])
+    ids = sorted(first.member_links.values_list("id", flat=True))
+    again = create_group("same-members", {"fi": "Sama", "sv": "Samma"}, ["927", "444"])
+    assert len(calls) == 1 and sorted(again.member_links.values_list("id", flat=True)) == ids
+    assert again.name_sv == "Samma"
+    create_group("same-members", {"fi": "Sama"}, ["444", "927", "257"])
+    assert len(calls) == 2 and again.member_links.count() == 3

@@ -152,7 +152,7 @@ def create_group(
     if not members:
         raise ValueError("A group needs at least one member: give --members CODE ...")
     with transaction.atomic():
-        group, _ = Area.objects.update_or_create(
+        group, created = Area.objects.update_or_create(
             kind=AreaKind.GROUP,
             code=code,
             defaults={
@@ -162,6 +162,12 @@ def create_group(
                 "description": description,
             },
         )
+        wanted = {(m.id, valid_from, valid_to) for m in members}
+        stored = set(
+            Membership.objects.filter(group=group).values_list("member_id", "valid_from", "valid_to")
+        )
+        if not created and stored == wanted:
+            return group  # same members: nothing published can change (a re-run of `kasvu demo load`)
         Membership.objects.filter(group=group).delete()
         Membership.objects.bulk_create(
             Membership(group=group, member=m, valid_from=valid_from, valid_to=valid_to) for m in members
