@@ -100,7 +100,9 @@ def audit(indicator):
     # A computed sub-region value withheld because a member is hidden may equal a published sum (the
     # sub-region holds the same members as the region): withholding it was needless, not a leak.
     kinds = dict(Area.objects.values_list("id", "kind"))
-    withheld = [kinds[a] == "subregion" and i is None for a, i in zip(cells["area_id"], cells["id"], strict=True)]
+    withheld = [
+        kinds[a] == "subregion" and i is None for a, i in zip(cells["area_id"], cells["id"], strict=True)
+    ]
     return hidden, derivable[~np.asarray(withheld, dtype=bool)[derivable]] if derivable.size else derivable
 
 
@@ -118,7 +120,9 @@ def test_small_number_is_hidden_and_cannot_be_recovered_by_subtraction():
     assert not GroupSuppression.objects.filter(area=west).exists()
     assert not GroupSuppression.objects.filter(area__kind__in=["country", "region", "county"]).exists()
     hidden_boys = set(
-        Observation.objects.filter(breakdown__key="male").exclude(suppressed=0).values_list("area__code", flat=True)
+        Observation.objects.filter(breakdown__key="male")
+        .exclude(suppressed=0)
+        .values_list("area__code", flat=True)
     )
     assert hidden_boys == {"444", "927"}  # Vihti's 20 boys cost less than Kirkkonummi's 30
     hidden, derivable = audit(Indicator.objects.get(key="local:placed"))

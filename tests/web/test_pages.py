@@ -121,7 +121,10 @@ def test_indicator_csv_and_chart_downloads(client, demo_data):
 def test_real_indicator_shows_thl_attribution(client, demo_data):
     html = client.get("/indicators/sotkanet:127/?area=region:01").content.decode()
     assert "Lähde: THL, Sotkanet.fi" in html  # the attribution in the page's language
-    assert "Source: THL, Sotkanet.fi" in client.get("/en/indicators/sotkanet:127/?area=region:01").content.decode()
+    assert (
+        "Source: THL, Sotkanet.fi"
+        in client.get("/en/indicators/sotkanet:127/?area=region:01").content.decode()
+    )
 
 
 def test_compare_and_peers(client, demo_data):
