@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 NBSP = "\u00a0"
 LANGS = ("fi", "sv", "en")
@@ -56,6 +57,11 @@ ATTRIBUTIONS: dict[str, tuple[str, str, str]] = {
         "Genererade demodata (kasvu), inte verkliga värden",
         "Generated demo data (kasvu), not real",
     ),
+    "Source: the municipalities' own figures, collected by the regional unit": (
+        "Lähde: kuntien omat luvut, kerännyt alueen yksikkö",
+        "Källa: kommunernas egna siffror, insamlade av regionens enhet",
+        "Source: the municipalities' own figures, collected by the regional unit",
+    ),
     "Generated demo data, not real": (
         "Generoitu demoaineisto, ei todellisia arvoja",
         "Genererade demodata, inte verkliga värden",
@@ -98,8 +104,21 @@ def unit_label(unit: str | None, lang: str = "fi") -> str:
     return words[_index(lang)] if words else u
 
 
+#: Attributions that name a source in three languages of their own (a survey round: "Survey of pupils in
+#: grades 1–6 2024"), looked up by the text stored; set by the bank app (kasvu.bank.apps) to read them
+#: from the bank's sources, since they are not known when this module is written.
+_named: Callable[[str], tuple[str, str, str] | None] = lambda text: None
+
+
+def set_attribution_names(lookup: Callable[[str], tuple[str, str, str] | None]) -> None:
+    """Use ``lookup(text)`` → (Finnish, Swedish, English) for attributions not listed in ATTRIBUTIONS."""
+    global _named
+    _named = lookup
+
+
 def attribution_label(text: str | None, lang: str = "fi") -> str:
-    """ "Source: THL, Sotkanet.fi" → "Lähde: THL, Sotkanet.fi"; any other "Source: X" → "Lähde: X"."""
+    """ "Source: THL, Sotkanet.fi" → "Lähde: THL, Sotkanet.fi"; any other "Source: X" → "Lähde: X"; a
+    survey round by its name in ``lang``."""
     t = (text or "").strip()
     if t.endswith(_GENERATED_SUFFIX):  # a generated survey round (kasvu.surveys.publication)
         return attribution_label(t[: -len(_GENERATED_SUFFIX)], lang) + _GENERATED_WORDS[_index(lang)]
@@ -107,7 +126,8 @@ def attribution_label(text: str | None, lang: str = "fi") -> str:
         return ATTRIBUTIONS[t][_index(lang)]
     if t.startswith("Source: "):
         return f"{_SOURCE_WORD[_index(lang)]}: {t[len('Source: ') :]}"
-    return t
+    named = _named(t) if t else None
+    return (named[_index(lang)] or t) if named is not None else t
 
 
 def date_label(day: dt.date | str | None, lang: str = "fi") -> str:

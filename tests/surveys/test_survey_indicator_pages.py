@@ -32,3 +32,20 @@ def test_survey_indicator_page_opens_on_the_survey_areas(published, client):
     html = client.get(f"/indicators/{key}/", HTTP_ACCEPT_LANGUAGE="fi").content.decode()
     rows = re.findall(r'<th scope="row">([^<]*)</th><td class="num">2024</td>', html)
     assert "Keski-Uudenmaan hyvinvointialue" in rows
+
+
+def test_survey_attribution_is_in_the_pages_language(published, client):
+    """The attribution named the survey in English on Finnish and Swedish pages ("Survey of pupils in
+    grades 1–6 2024 (GENERATED demo data, not real)")."""
+    key = Indicator.objects.filter(key__startswith="survey-").values_list("key", flat=True).first()
+    expected = {
+        "fi": "Alaluokkalaisten hyvinvointiselvitys 2024 (GENEROITU demoaineisto, ei todellisia arvoja)",
+        "sv": "Enkät om välbefinnande bland elever i årskurs 1–6 2024 (GENERERADE demodata, inte verkliga värden)",
+        "en": "Survey of pupils in grades 1–6 2024 (GENERATED demo data, not real)",
+    }
+    for lang, attribution in expected.items():
+        prefix = "" if lang == "fi" else f"/{lang}"
+        html = client.get(f"{prefix}/indicators/{key}/").content.decode()
+        assert attribution in html, lang
+        if lang != "en":
+            assert "Survey of pupils" not in html, lang

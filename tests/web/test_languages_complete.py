@@ -123,3 +123,9 @@ def test_units_sources_notes_and_dates_in_three_languages():
     assert note_label({"en": "Retrieved 2013-09-08. Weights: labour force."}, "fi") == "Haettu 8.9.2013."
     assert note_label({"en": "Retrieved 2013-09-08."}, "en") == "Retrieved 2013-09-08."
     assert date_label("2025-06-14", "sv") == "14.6.2025" and date_label("2025-06-14", "en") == "14 June 2025"
+
+
+def test_collected_figures_are_attributed_in_the_readers_language():
+    text = "Source: the municipalities' own figures, collected by the regional unit"
+    assert attribution_label(text, "fi") == "Lähde: kuntien omat luvut, kerännyt alueen yksikkö"
+    assert attribution_label(text, "sv").startswith("Källa: kommunernas egna siffror")
