@@ -107,7 +107,11 @@ def unit_label(unit: str | None, lang: str = "fi") -> str:
 #: Attributions that name a source in three languages of their own (a survey round: "Survey of pupils in
 #: grades 1–6 2024"), looked up by the text stored; set by the bank app (kasvu.bank.apps) to read them
 #: from the bank's sources, since they are not known when this module is written.
-_named: Callable[[str], tuple[str, str, str] | None] = lambda text: None
+def _no_names(text: str) -> tuple[str, str, str] | None:
+    return None
+
+
+_named: Callable[[str], tuple[str, str, str] | None] = _no_names
 
 
 def set_attribution_names(lookup: Callable[[str], tuple[str, str, str] | None]) -> None:
