@@ -181,3 +181,20 @@ def test_invalid_json_from_server_names_the_url() -> None:
     client = SotkanetClient(transport=httpx.MockTransport(handler), sleep=lambda s: None)
     with pytest.raises(ImportFailed, match=r"rest/1.1/regions: invalid JSON at line 1 column \d+"):
         client.regions()
+
+
+def test_a_busy_answer_waits_as_long_as_retry_after_asks() -> None:
+    # The same transport as the PxWeb client's (kasvu.importers.http): Retry-After is honoured, up to 60 s.
+    answers = [httpx.Response(429, headers={"Retry-After": "7"}, text="busy")]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return (
+            answers.pop(0)
+            if answers
+            else httpx.Response(200, content=recorded(request.url.path, request.url.params))
+        )
+
+    sleeps: list[float] = []
+    client = SotkanetClient(transport=httpx.MockTransport(handler), sleep=sleeps.append, min_interval=0)
+    assert len(parse_regions(client.regions())) == 7
+    assert sleeps == [7.0]

@@ -21,20 +21,19 @@ body like the Sotkanet client's.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import httpx
 
-from kasvu.importers.base import ImportFailed, ParsedBatch, parse_json_text
+from kasvu.importers.base import ImportFailed, ParsedBatch
 from kasvu.importers.cube import Cube, Dimension
+from kasvu.importers.http import ClientOptions, PoliteClient
 from kasvu.importers.jsonstat import jsonstat_to_batch, read_jsonstat
 
 USER_AGENT = "kasvu/0.1 (indicator bank of a Finnish regional social-welfare development unit)"
@@ -76,47 +75,14 @@ class TableUrl:
         )
 
 
-class PxWebClient:
-    """A polite PxWeb client: rate limit, retries with backoff, and a cache of responses."""
+class PxWebClient(PoliteClient):
+    """A polite PxWeb client (:class:`~kasvu.importers.http.PoliteClient`): rate limit, retries with
+    backoff, and a cache of responses keyed by method, URL and body."""
 
-    def __init__(
-        self,
-        *,
-        cache_dir: str | Path | None = None,
-        refresh: bool = False,
-        attempts: int = 4,
-        backoff: float = 0.5,
-        timeout: float = 60.0,
-        max_cells: int | None = None,
-        transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
-        self.refresh = refresh
-        self.attempts = attempts
-        self.backoff = backoff
-        self.requests_made = 0
+    def __init__(self, *, max_cells: int | None = None, **options: Unpack[ClientOptions]) -> None:
+        options.setdefault("min_interval", DEFAULT_WINDOW / DEFAULT_CALLS)  # until the server's /config says
+        super().__init__(user_agent=USER_AGENT, **options)
         self.max_cells = max_cells  # None: what the server's /config says (v1: DEFAULT_MAX_CELLS)
-        self.min_interval = DEFAULT_WINDOW / DEFAULT_CALLS
-        self._sleep = sleep
-        self._clock = clock
-        self._last: float | None = None
-        self._http = httpx.Client(
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-            timeout=httpx.Timeout(timeout),
-            transport=transport,
-            follow_redirects=True,
-        )
-
-    def __enter__(self) -> PxWebClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._http.close()
 
     # -- the table
 
@@ -223,77 +189,19 @@ class PxWebClient:
         """The decoded JSON answer, from the cache when possible."""
         full = str(httpx.URL(url, params=dict(params or {})))
         payload = json.dumps(body, sort_keys=True) if body is not None else ""
-        cached = self._cache_path(method, full, payload)
-        if cached is not None and cached.exists() and not self.refresh:
-            try:
-                return json.loads(cached.read_text(encoding="utf-8"))["data"]
-            except (ValueError, KeyError):
-                pass
-        response = self._with_retries(method, full, payload)
-        data = parse_json_text(response.content, file=full)
-        if cached is not None:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            envelope = {
-                "url": full,
-                "body": body,
-                "retrieved_at": datetime.now(UTC).isoformat(),
-                "data": data,
-            }
-            tmp = cached.with_suffix(".tmp")
-            tmp.write_text(json.dumps(envelope, ensure_ascii=False), encoding="utf-8")
-            tmp.replace(cached)
-        return data
+        key = f"{method} {full} {payload}"
+        return self.cached_json(method, full, cache_key=key, body=payload, extra={"body": body})
 
-    def _cache_path(self, method: str, url: str, payload: str) -> Path | None:
-        if self.cache_dir is None:
-            return None
-        key = hashlib.sha256(f"{method} {url} {payload}".encode()).hexdigest()[:32]
-        return self.cache_dir / f"{key}.json"
+    def client_error(self, response: httpx.Response) -> str:
+        return _client_error(response)
 
-    def _with_retries(self, method: str, url: str, payload: str) -> httpx.Response:
-        last = "no response"
-        for attempt in range(1, self.attempts + 1):
-            if self._last is not None:
-                wait = self.min_interval - (self._clock() - self._last)
-                if wait > 0:
-                    self._sleep(wait)
-            self._last = self._clock()
-            self.requests_made += 1
-            retry_after = 0.0
-            try:
-                if method == "POST":
-                    response = self._http.post(
-                        url, content=payload, headers={"Content-Type": "application/json"}
-                    )
-                else:
-                    response = self._http.get(url)
-            except httpx.TimeoutException:
-                last = "timed out"
-            except httpx.TransportError as exc:
-                last = f"connection error ({type(exc).__name__}: {exc})"
-            else:
-                if response.status_code < 400:
-                    return response
-                if response.status_code == 429 or response.status_code >= 500:
-                    last = f"HTTP {response.status_code}"
-                    retry_after = _seconds(response.headers.get("Retry-After"))
-                else:
-                    raise ImportFailed(_client_error(response), file=url)
-            if attempt < self.attempts:
-                self._sleep(max(self.backoff * 2 ** (attempt - 1), retry_after))
-        raise PxWebUnavailable(
+    def unavailable(self, url: str, last: str) -> ImportFailed:
+        return PxWebUnavailable(
             f"the PxWeb server did not answer after {self.attempts} attempts (last: {last}). It may be down or "
             "busy: try again later, or save the table as PX or JSON-stat from the statistics site and import "
             "the file.",
             file=url,
         )
-
-
-def _seconds(header: str | None) -> float:
-    try:
-        return min(float(header or 0), 60.0)
-    except ValueError:
-        return 0.0
 
 
 def _client_error(response: httpx.Response) -> str:

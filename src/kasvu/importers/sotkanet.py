@@ -15,16 +15,13 @@ ids through :func:`parse_regions` output.
 from __future__ import annotations
 
 import csv
-import hashlib
 import html
 import io
-import json
 import re
-import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any, TypeGuard, Unpack
 
 import httpx
 import polars as pl
@@ -38,6 +35,7 @@ from kasvu.importers.base import (
     ParsedBatch,
     parse_json_text,
 )
+from kasvu.importers.http import ClientOptions, PoliteClient
 
 BASE_URL = "https://sotkanet.fi/rest/1.1"
 USER_AGENT = (
@@ -70,8 +68,8 @@ class SotkanetUnavailable(ImportFailed):
 # --------------------------------------------------------------------------- client
 
 
-class SotkanetClient:
-    """A small, polite client for the Sotkanet REST API v1.1.
+class SotkanetClient(PoliteClient):
+    """A small, polite client for the Sotkanet REST API v1.1 (:class:`~kasvu.importers.http.PoliteClient`).
 
     ``cache_dir`` keeps each response as a JSON file keyed by the full URL
     (path and query); a cached response is returned without a request unless
@@ -79,49 +77,12 @@ class SotkanetClient:
     """
 
     def __init__(
-        self,
-        *,
-        base_url: str = BASE_URL,
-        user_agent: str = USER_AGENT,
-        timeout: float = 60.0,
-        attempts: int = 4,
-        backoff: float = 0.5,
-        min_interval: float = 1.0,
-        cache_dir: str | Path | None = None,
-        refresh: bool = False,
-        transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
+        self, *, base_url: str = BASE_URL, user_agent: str = USER_AGENT, **options: Unpack[ClientOptions]
     ) -> None:
         if not user_agent.strip():
             raise ValueError("Sotkanet answers 403 without a User-Agent: give a descriptive user_agent.")
-        if attempts < 1:
-            raise ValueError("attempts must be at least 1")
+        super().__init__(user_agent=user_agent, **options)
         self.base_url = base_url.rstrip("/")
-        self.attempts = attempts
-        self.backoff = backoff
-        self.min_interval = min_interval
-        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
-        self.refresh = refresh
-        self.requests_made = 0
-        self._sleep = sleep
-        self._clock = clock
-        self._last_request: float | None = None
-        self._http = httpx.Client(
-            headers={"User-Agent": user_agent, "Accept": "application/json"},
-            timeout=httpx.Timeout(timeout),
-            transport=transport,
-            follow_redirects=True,
-        )
-
-    def __enter__(self) -> SotkanetClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._http.close()
 
     # -- endpoints
 
@@ -173,57 +134,15 @@ class SotkanetClient:
         return str(httpx.URL(self.base_url + path, params=list(params or [])))
 
     def get_json(self, path: str, params: Sequence[tuple[str, str]] | None = None) -> Any:
-        """GET ``path`` and return the decoded JSON, from the cache when possible."""
+        """GET ``path`` and return the decoded JSON, from the cache (keyed by the full URL) when possible."""
         url = self.url(path, params)
-        cached = self._cache_path(url)
-        if cached is not None and cached.exists() and not self.refresh:
-            try:
-                return json.loads(cached.read_text(encoding="utf-8"))["data"]
-            except (ValueError, KeyError):
-                pass  # a damaged cache file: fetch again and overwrite it
-        response = self._get_with_retries(url)
-        data = parse_json_text(response.content, file=url)
-        if cached is not None:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            envelope = {"url": url, "retrieved_at": datetime.now(UTC).isoformat(), "data": data}
-            tmp = cached.with_suffix(".tmp")
-            tmp.write_text(json.dumps(envelope, ensure_ascii=False), encoding="utf-8")
-            tmp.replace(cached)
-        return data
+        return self.cached_json("GET", url, cache_key=url)
 
-    def _cache_path(self, url: str) -> Path | None:
-        if self.cache_dir is None:
-            return None
-        return self.cache_dir / f"{hashlib.sha256(url.encode()).hexdigest()[:32]}.json"
+    def client_error(self, response: httpx.Response) -> str:
+        return _client_error_message(response.status_code)
 
-    def _wait_politely(self) -> None:
-        if self._last_request is not None:
-            wait = self.min_interval - (self._clock() - self._last_request)
-            if wait > 0:
-                self._sleep(wait)
-
-    def _get_with_retries(self, url: str) -> httpx.Response:
-        last = "no response"
-        for attempt in range(1, self.attempts + 1):
-            self._wait_politely()
-            self._last_request = self._clock()
-            self.requests_made += 1
-            try:
-                response = self._http.get(url)
-            except httpx.TimeoutException:
-                last = "timed out"
-            except httpx.TransportError as exc:
-                last = f"connection error ({type(exc).__name__}: {exc})"
-            else:
-                if response.status_code < 400:
-                    return response
-                if response.status_code >= 500 or response.status_code == 429:
-                    last = f"HTTP {response.status_code}"
-                else:
-                    raise ImportFailed(_client_error_message(response.status_code), file=url)
-            if attempt < self.attempts:
-                self._sleep(self.backoff * 2 ** (attempt - 1))
-        raise SotkanetUnavailable(
+    def unavailable(self, url: str, last: str) -> ImportFailed:
+        return SotkanetUnavailable(
             f"Sotkanet did not answer after {self.attempts} attempts (last: {last}). "
             "Sotkanet may be down or busy: try again later, or download the data as JSON/CSV "
             "from sotkanet.fi and import the files instead.",
