@@ -110,7 +110,7 @@ def create_import(
 class BundleFilters(Schema):
     indicator: list[str] = Field(..., min_length=1, description="Indicator keys (repeat the parameter).")
     area: list[str] = Field([], description="Areas (repeat). Default: every area with data.")
-    year_from: common.Year | None = None
+    year_from: common.YearFrom | None = None
     year_to: common.Year | None = None
     internal: bool = Field(False, description="Unpublished values too (internal users only).")
 

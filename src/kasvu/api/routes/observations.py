@@ -61,7 +61,7 @@ class ObservationFilters(Schema):
         ..., min_length=1, description="Indicator keys, e.g. sotkanet:127 (repeat the parameter)."
     )
     area: list[str] = Field([], description="Areas as kind:code, code or name (repeat). Default: all.")
-    year_from: common.Year | None = None
+    year_from: common.YearFrom | None = None
     year_to: common.Year | None = None
     breakdown: str = Field("total", description="total, male, female or e.g. grade=8;sex=female")
     include_groups: bool = Field(
