@@ -195,6 +195,11 @@ def can_follow_rounds(user: Any) -> bool:
     return role_of(user) in (Role.REGIONAL_ADMIN, Role.ANALYST, Role.VIEWER)
 
 
+def can_use_collection(user: Any) -> bool:
+    """Data collection has something for them: the unit's staff follow rounds, editors answer them."""
+    return can_follow_rounds(user) or role_of(user) == Role.MUNICIPAL_EDITOR
+
+
 def can_view_response(user: Any, response: Any) -> bool:
     """A municipality's answers: the unit's staff, and the editors of that municipality only."""
     if can_follow_rounds(user):

@@ -151,3 +151,19 @@ def test_nav_links_and_static_files():
     css = client.get("/static/kasvu/kasvu.css")
     assert css.status_code == 200  # WhiteNoise serves it without collectstatic (WHITENOISE_USE_FINDERS)
     assert b"--accent" in b"".join(css.streaming_content) if css.streaming else b"--accent" in css.content
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [(None, False), (Role.REGIONAL_ADMIN, True), (Role.ANALYST, True), (Role.MUNICIPAL_EDITOR, True)],
+)
+def test_data_collection_is_in_the_navigation_of_those_who_use_it(role, shown):
+    """Staff reached /collection/ only from the home page; anonymous visitors get no link to it."""
+    client = Client()
+    if role is not None:
+        user = get_user_model().objects.create_user(f"u-{role}", password="a-long-test-password-1")
+        Profile.objects.create(user=user, role=role)
+        client.force_login(user)
+    for prefix, label in (("", "Tiedonkeruu"), ("/sv", "Datainsamling"), ("/en", "Data collection")):
+        nav = client.get(f"{prefix}/").content.decode().split('<nav class="main"', 1)[1].split("</nav>")[0]
+        assert (f'href="{prefix}/collection/">{label}</a>' in nav) is shown, (role, prefix)

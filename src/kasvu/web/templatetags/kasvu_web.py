@@ -60,9 +60,12 @@ def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
     prefix = "" if _lang() == "fi" else f"/{_lang()}"
     if _resolves(f"{prefix}/reports/"):
         items.append((f"{prefix}/reports/", _("Reports")))
-    from kasvu.access import is_internal
+    from kasvu.access import can_use_collection, is_internal
 
-    if is_internal(context.get("user")):
+    user = context.get("user")
+    if can_use_collection(user) and _resolves(f"{prefix}/collection/"):
+        items.append((f"{prefix}/collection/", _("Data collection")))
+    if is_internal(user):
         items.append((reverse("web:data_updates"), _("Data updates")))
     out = []
     for url, label in items:
