@@ -172,3 +172,42 @@ def _text(note: object) -> str:
     if isinstance(note, list):
         return "; ".join(str(v) for v in note)
     return str(note)
+
+
+#: Month names as a period is called: "maaliskuu 2024", "mars 2024", "March 2024".
+_MONTH_NAMES = {
+    "fi": (
+        "tammikuu", "helmikuu", "maaliskuu", "huhtikuu", "toukokuu", "kesäkuu",
+        "heinäkuu", "elokuu", "syyskuu", "lokakuu", "marraskuu", "joulukuu",
+    ),
+    "sv": (
+        "januari", "februari", "mars", "april", "maj", "juni",
+        "juli", "augusti", "september", "oktober", "november", "december",
+    ),
+    "en": tuple(_MONTHS_EN),
+}  # fmt: skip
+_QUARTER = {"fi": "{n}. vuosineljännes {year}", "sv": "kvartal {n} {year}", "en": "Q{n} {year}"}
+_HALF = {"fi": "{n}. vuosipuolisko {year}", "sv": "halvår {n} {year}", "en": "H{n} {year}"}
+_SCHOOL_YEAR = {
+    "fi": "lukuvuosi {first}–{last}",
+    "sv": "läsåret {first}–{last}",
+    "en": "school year {first}–{last}",
+}
+
+
+def period_label(year: int, sub: int = 0, lang: str = "fi") -> str:
+    """A period as a reader says it: 2024; "maaliskuu 2024" / "mars 2024" / "March 2024"; "1. vuosineljännes
+    2024" / "kvartal 1 2024" / "Q1 2024"; half-years alike; "lukuvuosi 2024–2025"; pooled "2022–2023"."""
+    from kasvu.readmodel.periods import HALF_BASE, QUARTER_BASE, SCHOOL_YEAR, code_of, kind_of
+
+    lang = lang if lang in LANGS else "en"
+    kind = kind_of(sub)
+    if kind == "month":
+        return f"{_MONTH_NAMES[lang][sub - 1]} {year}"
+    if kind == "quarter":
+        return _QUARTER[lang].format(n=sub - QUARTER_BASE, year=year)
+    if kind == "half_year":
+        return _HALF[lang].format(n=sub - HALF_BASE, year=year)
+    if sub == SCHOOL_YEAR:
+        return _SCHOOL_YEAR[lang].format(first=year, last=year + 1)
+    return code_of(year, sub)

@@ -77,8 +77,8 @@ def test_px_and_jsonstat_with_mappings():
         "--mapping",
         str(data_path("mappings", "statfin_vaerak_11rc.yaml")),
     )
-    assert stored("statfin:11rc:total", "country", "FI", 2023).value == 5_603_851
-    assert stored("statfin:11rc:0-4", "country", "FI", 2023).value == 235_606
+    assert stored("statfin:11rc:vaesto", "country", "FI", 2023).value == 5_603_851
+    assert stored("statfin:11rc:vaesto:0-4", "country", "FI", 2023).value == 235_606
     call_command(
         "import_",
         "jsonstat",

@@ -134,7 +134,7 @@ def test_values_already_in_the_bank_are_checked_against_the_stored_metadata(tmp_
     """A file of observations only (no indicators sheet) is checked by what the bank knows of the indicator."""
     path = tmp_path / "counts.csv"
     path.write_text(
-        "indicator,area_code,year,sex,value\nstatfin:11rc:0-4,SSS,2024,total,-1\n", encoding="utf-8"
+        "indicator,area_code,year,sex,value\nstatfin:11rc:vaesto:0-4,SSS,2024,total,-1\n", encoding="utf-8"
     )
     with pytest.raises(CommandError, match=r"counts.csv, row 2, field 'value'.*count cannot be negative"):
         call_command("import_", "table", str(path))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 import yaml
 from django.core.management import call_command
@@ -24,6 +25,7 @@ from kasvu.importers import import_file
 from kasvu.importers.base import ImportFailed
 from kasvu.importers.convention import infer, period_kind
 from kasvu.importers.px import read_px
+from kasvu.readmodel.periods import code_of
 
 PX_11RC = data_path("statfin_px", "statfin_vaerak_pxt_11rc.px")
 JSONSTAT_11RE = data_path("statfin_jsonstat", "api-query-three-cities.json")
@@ -217,18 +219,64 @@ def test_unseen_table_stored_and_exported_with_every_cell(tmp_path):
     assert len(rows) - 1 == stored.filter(indicator__key="statfin:99zz:osuus").count()
 
 
+MONTHS = [f"{y}M{m:02d}" for y in (2023, 2024) for m in range(1, 13)]
+
+
 @pytest.mark.parametrize(
-    ("time", "periods", "kind", "word"),
+    ("time", "periods", "kind", "first", "sub"),
     [
-        ("Kuukausi", ["2024M01", "2024M02", "2024M03"], "month", "months"),
-        ("Vuosineljännes", ["2024Q1", "2024Q2"], "quarter", "quarters"),
+        ("Kuukausi", MONTHS, "month", "2023M01", 1),
+        ("Vuosineljännes", ["2023Q4", "2024Q1", "2024Q2"], "quarter", "2023Q4", 24),
+        ("Vuosi", ["2023H2", "2024H1"], "half_year", "2023H2", 32),
+        ("Vuosi", ["2020-2021", "2022-2023"], "pooled", "2020–2021", 102),
     ],
 )
-def test_monthly_and_quarterly_tables_are_recognised_and_refused_clearly(tmp_path, time, periods, kind, word):
-    path = make_px(tmp_path / "monthly.px", areas=["KU091"], periods=periods, time=time)
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_unseen_monthly_quarterly_half_year_and_pooled_tables_import_without_a_mapping(
+    tmp_path, time, periods, kind, first, sub, language
+):
+    """Spec-built PX tables of 11rc's family (see make_px) with sub-year and pooled periods."""
+    path = make_px(tmp_path / "99zz.px", areas=["KU091"], periods=periods, time=time, language=language)
     assert infer(read_px(path)).period_kind == kind
-    with pytest.raises(ImportFailed, match=rf"monthly.px, field 'time': the table's periods are {word}"):
-        import_file(path)
+    batch = import_file(path)
+    assert {m.period_kind for m in batch.indicators} == {kind}
+    obs = batch.observations
+    assert obs.height == cells_in(path) + 1
+    firsts = obs.filter(pl.col("row") == obs["row"].min())
+    assert (int(firsts["sub"][0]), code_of(int(firsts["year"][0]), int(firsts["sub"][0]))) == (sub, first)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("areas", [["KU091"], ["KU049", "KU091", "KU092", "SSS"]])
+def test_unseen_monthly_table_stored_and_exported_with_every_cell_and_its_period(tmp_path, areas):
+    load(population_2025(), kind="table")
+    path = make_px(tmp_path / "99zz.px", areas=areas, periods=MONTHS, time="Kuukausi", language="sv")
+    call_command("import_", "px", str(path))
+    stored = Observation.objects.filter(indicator__key__startswith="statfin:99zz:")
+    assert stored.exclude(value=None).count() == cells_in(path)
+    assert stored.filter(year=2024, sub=3).count() == len(areas) * 3 * 2
+    # Helsinki, March 2024 (the 15th month of the table), total: 1000 × (position + 1) + 10 × 14.
+    at = areas.index("KU091")
+    march = stored.get(
+        indicator__key="statfin:99zz:lkm", area__code="091", year=2024, sub=3, breakdown__key="total"
+    )
+    assert march.value == 1000 * (at + 1) + 140
+    out = tmp_path / "export.csv"
+    call_command("export", "observations", "--indicator", "statfin:99zz:lkm", "--output", str(out))
+    exported = pl.read_csv(out, infer_schema=False)
+    assert exported.height == stored.filter(indicator__key="statfin:99zz:lkm").count()
+    row = exported.filter(
+        (pl.col("area_code") == "091") & (pl.col("period") == "2024M03") & (pl.col("breakdown") == "total")
+    )
+    assert row.select("period_start", "period_end", "value").row(0) == (
+        "2024-03-01",
+        "2024-03-31",
+        f"{march.value}",
+    )
+    assert set(exported["period"]) == set(MONTHS)
+    # Importing it again changes nothing.
+    call_command("import_", "px", str(path))
+    assert stored.count() == len(areas) * len(MONTHS) * 3 * 2
 
 
 def test_period_kinds():
@@ -300,3 +348,12 @@ def test_inspect_of_a_table_that_needs_a_choice(tmp_path, capsys, monkeypatch):
     mapping = tmp_path / "statfin_akay_pxt_001.mapping.yaml"
     batch = import_file(path, mapping=mapping)
     assert batch.observations.height == 2 * 3 * 4  # two contents × three sexes × four years, activity 01-26
+
+
+def test_bundled_mapping_uses_the_keys_of_the_table_read_without_a_mapping():
+    """One key scheme for 11rc: the bundled mapping's keys are those kasvu infers from the table."""
+    bundled = yaml.safe_load(data_path("mappings", "statfin_vaerak_11rc.yaml").read_text(encoding="utf-8"))
+    inferred = {spec["key"] for spec in infer(read_px(PX_11RC)).mapping["indicators"]}
+    keys = [spec["key"] for spec in bundled["indicators"]]
+    assert keys[:2] == ["statfin:11rc:vaesto", "statfin:11rc:vaesto:0-4"]
+    assert set(keys) <= inferred

@@ -23,11 +23,11 @@ MAPPING = {
     "area_scheme": "statfin",
     "indicators": [
         {
-            "key": "statfin:11rc:0-4",
+            "key": "statfin:11rc:vaesto:0-4",
             "title": {"fi": "0-4-vuotiaat", "en": "Aged 0-4"},
             "where": {"Ikä": "0-4"},
         },
-        {"key": "statfin:11rc:total", "title": {"fi": "Väestö"}, "unit": "persons", "aggregation": "sum"},
+        {"key": "statfin:11rc:vaesto", "title": {"fi": "Väestö"}, "unit": "persons", "aggregation": "sum"},
     ],
 }
 
@@ -108,19 +108,21 @@ def test_px_to_batch(cube) -> None:  # type: ignore[no-untyped-def]
     assert batch.area_scheme == "statfin"
     assert obs.height == 2 * 159 * 3
     row = obs.filter(
-        (pl.col("indicator") == "statfin:11rc:0-4") & (pl.col("year") == 2023) & (pl.col("sex") == "total")
+        (pl.col("indicator") == "statfin:11rc:vaesto:0-4")
+        & (pl.col("year") == 2023)
+        & (pl.col("sex") == "total")
     )
     assert row["value"][0] == 235_606 and row["area_code"][0] == "SSS"
     total = obs.filter(
-        (pl.col("indicator") == "statfin:11rc:total") & (pl.col("year") == 2023) & (pl.col("sex") == "male")
+        (pl.col("indicator") == "statfin:11rc:vaesto") & (pl.col("year") == 2023) & (pl.col("sex") == "male")
     )
     assert total["value"][0] == 2_773_898
     meta = {m.key: m for m in batch.indicators}
-    assert meta["statfin:11rc:total"].aggregation == "sum"
-    assert meta["statfin:11rc:0-4"].title["en"] == "Aged 0-4"
-    assert meta["statfin:11rc:0-4"].licence == "CC BY 4.0"
-    assert meta["statfin:11rc:0-4"].attribution == "Source: Statistics Finland, population structure"
-    assert meta["statfin:11rc:0-4"].decimals == 0
+    assert meta["statfin:11rc:vaesto"].aggregation == "sum"
+    assert meta["statfin:11rc:vaesto:0-4"].title["en"] == "Aged 0-4"
+    assert meta["statfin:11rc:vaesto:0-4"].licence == "CC BY 4.0"
+    assert meta["statfin:11rc:vaesto:0-4"].attribution == "Source: Statistics Finland, population structure"
+    assert meta["statfin:11rc:vaesto:0-4"].decimals == 0
 
 
 def test_missing_cells_become_suppressed_observations() -> None:
@@ -171,7 +173,7 @@ def test_import_file_with_a_yaml_mapping(tmp_path: Path) -> None:
     mapping.write_text(
         "area: {code: SSS}\nyear: {dimension: Year}\n"
         "sex: {dimension: Sex, values: {SSS: total, '1': male, '2': female}}\n"
-        "indicators:\n  - key: statfin:11rc:5-9\n    title: {en: Aged 5-9}\n    where: {Age: '5-9'}\n",
+        "indicators:\n  - key: statfin:11rc:vaesto:5-9\n    title: {en: Aged 5-9}\n    where: {Age: '5-9'}\n",
         encoding="utf-8",
     )
     batch = import_file(PX_11RC, mapping=mapping)

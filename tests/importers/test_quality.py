@@ -26,7 +26,7 @@ def test_real_population_series_has_no_warning_and_a_typo_is_flagged(bank, tmp_p
     call_command(
         "import_", "px", str(PX), "--mapping", str(data_path("mappings", "statfin_vaerak_11rc.yaml"))
     )
-    assert warnings(["statfin:11rc:total"]) == []
+    assert warnings(["statfin:11rc:vaesto"]) == []
     # The same file with a digit too many in the 2023 total (5 603 851 -> 56 038 510).
     raw = PX.read_bytes()
     bad = tmp_path / "typo.px"
@@ -34,10 +34,10 @@ def test_real_population_series_has_no_warning_and_a_typo_is_flagged(bank, tmp_p
     call_command(
         "import_", "px", str(bad), "--mapping", str(data_path("mappings", "statfin_vaerak_11rc.yaml"))
     )
-    call_command("quality", "--indicator", "statfin:11rc:total")
+    call_command("quality", "--indicator", "statfin:11rc:vaesto")
     out = capsys.readouterr().out
     assert re.search(
-        r"statfin:11rc:total Suomi \(country:FI\) 2023 total = 5\.6038.e\+07: change of \+5\.04", out
+        r"statfin:11rc:vaesto Suomi \(country:FI\) 2023 total = 5\.6038.e\+07: change of \+5\.04", out
     )
     assert "in the area's own series" in out and "possible error or break in series" in out
     assert "1 warning(s)." in out

@@ -368,7 +368,7 @@ def same_count_families(indicators: Sequence[Indicator], obs: pl.DataFrame) -> l
         part = _cells(ind, obs.filter(pl.col("indicator_id") == ind.id), _NO_KINDS)
         # respondents are shared by every question of a survey, which is no sign of the same count
         part = part.filter(pl.col("count").is_not_null() & pl.col("respondents").is_null())
-        part = part.select("area_id", "year", "sex", "count")
+        part = part.select("area_id", "year", "sub", "sex", "count")
         if part.height:
             counted[ind.id] = part
     parent = {ind.id: ind.id for ind in indicators}
@@ -381,7 +381,7 @@ def same_count_families(indicators: Sequence[Indicator], obs: pl.DataFrame) -> l
     ids = sorted(counted)
     for n, a in enumerate(ids):
         for b in ids[n + 1 :]:
-            both = counted[a].join(counted[b], on=["area_id", "year", "sex"], suffix="_b")
+            both = counted[a].join(counted[b], on=["area_id", "year", "sub", "sex"], suffix="_b")
             if both.height == 0 or both.filter(pl.col("count") >= 1).height == 0:
                 continue
             if both.filter((pl.col("count") - pl.col("count_b")).abs() > 0.5).height == 0:
@@ -393,10 +393,23 @@ def same_count_families(indicators: Sequence[Indicator], obs: pl.DataFrame) -> l
 
 
 def _family_decision(
-    family: list[Indicator], obs: pl.DataFrame, memberships: pl.DataFrame, kinds: pl.DataFrame
+    family: list[Indicator], obs: pl.DataFrame, memberships: pl.DataFrame, kinds: pl.DataFrame, sub: int = 0
 ) -> list[tuple[Indicator, _Decision]]:
     """One pattern for indicators with the same counts, decided once on the union of their cells (by
-    area, year and sex; the smallest threshold) and applied to each of them."""
+    area, year and sex; the smallest threshold) and applied to each of them. ``obs`` are of one period
+    kind within the year (``sub``), which the withheld group values carry."""
+    return [
+        (
+            ind,
+            _Decision(d.codes, d.groups.with_columns(pl.lit(sub, pl.Int64).alias("sub")), d.loss, d.computed),
+        )
+        for ind, d in _family_decision_of(family, obs, memberships, kinds)
+    ]
+
+
+def _family_decision_of(
+    family: list[Indicator], obs: pl.DataFrame, memberships: pl.DataFrame, kinds: pl.DataFrame
+) -> list[tuple[Indicator, _Decision]]:
     per = [(ind, _cells(ind, obs.filter(pl.col("indicator_id") == ind.id), kinds)) for ind in family]
     if len(family) == 1:
         ind, cells = per[0]
@@ -440,8 +453,33 @@ def _decisions(indicators: Sequence[Indicator]) -> Iterator[tuple[Indicator, _De
     for group in by_source.values():
         obs = _observations([i.id for i in group], bd_keys)
         for family in same_count_families(group, obs):
-            for ind, decision in _family_decision(family, obs, memberships, kinds):
+            # Each period (kasvu.readmodel.periods: a year, month, quarter …) is an independent block.
+            subs = sorted(obs.filter(pl.col("indicator_id").is_in([i.id for i in family]))["sub"].unique())
+            parts = [
+                _family_decision(family, obs.filter(pl.col("sub") == sub), memberships, kinds, sub)
+                for sub in subs or [0]
+            ]
+            for n, ind in enumerate(family):
+                decision = (
+                    _merged([part[n][1] for part in parts], ind.key) if len(parts) > 1 else parts[0][n][1]
+                )
                 yield ind, decision, obs.filter(pl.col("indicator_id") == ind.id)
+
+
+def _merged(decisions: list[_Decision], key: str) -> _Decision:
+    """One indicator's decisions of its periods as one."""
+    loss = Loss(key)
+    for d in decisions:
+        for name, value in vars(d.loss).items():
+            if name not in ("key", "message"):
+                setattr(loss, name, getattr(loss, name) + value)
+    loss.message = next((d.loss.message for d in decisions if d.loss.message), "")
+    return _Decision(
+        pl.concat([d.codes for d in decisions], how="diagonal_relaxed"),
+        pl.concat([d.groups for d in decisions], how="diagonal_relaxed"),
+        loss,
+        pl.concat([d.computed for d in decisions], how="diagonal_relaxed"),
+    )
 
 
 def refresh(indicator_ids: Iterable[int]) -> dict[str, int]:
@@ -510,13 +548,14 @@ def _store_group_suppressions(indicator_id: int, groups: pl.DataFrame, breakdown
         pl.lit(indicator_id).alias("indicator_id"),
         "area_id",
         "year",
+        pl.col("sub") if "sub" in groups.columns else pl.lit(0).alias("sub"),
         pl.col("sex").replace_strict(breakdown_ids, return_dtype=pl.Int64),
         "code",
     ).rows()
     with connection.cursor() as cur:
         cur.executemany(
-            f"INSERT INTO {GroupSuppression._meta.db_table} (indicator_id, area_id, year, breakdown_id, reason) "
-            "VALUES (%s, %s, %s, %s, %s)",
+            f"INSERT INTO {GroupSuppression._meta.db_table} (indicator_id, area_id, year, sub, breakdown_id, "
+            "reason) VALUES (%s, %s, %s, %s, %s, %s)",
             rows,
         )
 

@@ -13,6 +13,7 @@ import polars as pl
 from kasvu.bank.loader import observations_frame
 from kasvu.bank.models import Area, Breakdown, ImportRun, Indicator
 from kasvu.importers.base import FLAG_NAMES
+from kasvu.readmodel.periods import with_period_columns
 from kasvu.readmodel.schema import COLUMN_MEANINGS
 
 EXPORT_COLUMNS = [
@@ -22,6 +23,9 @@ EXPORT_COLUMNS = [
     "area_code",
     "area_name_fi",
     "year",
+    "period",
+    "period_start",
+    "period_end",
     "breakdown",
     "value",
     "numerator",
@@ -118,9 +122,9 @@ def stored_observations(
         .join(bds, on="breakdown_id", how="left")
         .join(runs, left_on="import_run_id", right_on="import_id", how="left")
         .with_columns(pl.col("import_run_id").alias("import_id"), flag_expr.alias("flags"))
-        .sort(["indicator", "area_kind", "area_code", "year", "breakdown"])
+        .sort(["indicator", "area_kind", "area_code", "year", "sub", "breakdown"])
     )
-    return out.select(EXPORT_COLUMNS)
+    return with_period_columns(out).select(EXPORT_COLUMNS)
 
 
 def write(frame: pl.DataFrame, path: Path | None, fmt: str) -> bytes | None:
@@ -195,7 +199,7 @@ def computed_group_values(
         ind, area = by_id[r["indicator_id"]], areas_by_id[r["area_id"]]
         rows.append({
             "indicator": ind.key, "indicator_title_fi": ind.title_fi, "area_kind": area.kind,
-            "area_code": area.code, "area_name_fi": area.name_fi, "year": r["year"], "breakdown": "total",
+            "area_code": area.code, "area_name_fi": area.name_fi, "year": r["year"], "sub": r["sub"], "breakdown": "total",
             "value": r["value"], "numerator": r["numerator"], "denominator": r["denominator"],
             "unit": ind.unit, "computed": True, "approximate": bool(r["approximate"]),
             "aggregation": rule[ind.id],
@@ -206,12 +210,13 @@ def computed_group_values(
         })  # fmt: skip
     schema = {
         "indicator": pl.String, "indicator_title_fi": pl.String, "area_kind": pl.String, "area_code": pl.String,
-        "area_name_fi": pl.String, "year": pl.Int64, "breakdown": pl.String, "value": pl.Float64,
+        "area_name_fi": pl.String, "year": pl.Int64, "sub": pl.Int64, "breakdown": pl.String,
+        "value": pl.Float64,
         "numerator": pl.Float64, "denominator": pl.Float64, "unit": pl.String, "computed": pl.Boolean,
         "approximate": pl.Boolean, "aggregation": pl.String, "weight": pl.String, "missing_reason": pl.String,
         "source": pl.String, "licence": pl.String, "attribution": pl.String,
     }  # fmt: skip
-    return pl.DataFrame(rows, schema=schema)
+    return with_period_columns(pl.DataFrame(rows, schema=schema)).drop("sub")
 
 
 def with_group_values(stored: pl.DataFrame, computed: pl.DataFrame) -> pl.DataFrame:

@@ -36,8 +36,9 @@ from kasvu.bank.observations import (  # noqa: F401 - OBSERVATION_FRAME_SCHEMA r
 from kasvu.bank.signals import observations_changed
 from kasvu.importers import rules
 from kasvu.importers.base import ImportFailed, IndicatorMeta, ParsedBatch
+from kasvu.readmodel.periods import code_of
 
-KEY = ["indicator_id", "area_id", "year", "breakdown_id"]
+KEY = ["indicator_id", "area_id", "year", "sub", "breakdown_id"]
 VALUES = ["value", "numerator", "denominator", "sample_size", "ci_lower", "ci_upper", "flags"]
 #: Read along with the values, never written by an import (see kasvu.bank.disclosure).
 DERIVED = ["suppressed"]
@@ -291,18 +292,22 @@ def prepare(batch: ParsedBatch, lookups: Lookups) -> Prepared:
     for col, typ in VALUE_TYPES.items():
         if col not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=typ).alias(col))
+    if "sub" not in frame.columns:  # whole years: the default period
+        frame = frame.with_columns(pl.lit(0, pl.Int16).alias("sub"))
+    frame = frame.with_columns(pl.col("sub").fill_null(0))
     _check_ranges(frame, file)
     rules.check(frame, rules.measures_of(batch.indicators), file=file, row_kind=batch.row_kind)
     frame = frame.with_columns(pl.col("flags").fill_null(0))
     # Indicator and breakdown keys map one to one to their ids: duplicates by key are duplicates by id.
-    same_cell = ["indicator", "area_id", "year", "breakdown"]
+    same_cell = ["indicator", "area_id", "year", "sub", "breakdown"]
     dup = frame.filter(pl.struct(same_cell).is_duplicated())
     if dup.height:
         first = dup.row(0, named=True)
         same = dup.filter(pl.all_horizontal(pl.col(c) == first[c] for c in same_cell))["row"].to_list()
         raise ImportFailed(
             f"rows {', '.join(map(str, same))} are duplicates: the same indicator {first['indicator']!r}, area "
-            f"{first['area_code']!r}, year {first['year']} and breakdown {first['breakdown']!r}. "
+            f"{first['area_code']!r}, period {code_of(first['year'], first['sub'])} and breakdown "
+            f"{first['breakdown']!r}. "
             "Keep one of them.",
             file=file,
             row=same[0],
@@ -383,6 +388,7 @@ def _check_rules_of_stored_indicators(frame: pl.DataFrame, batch: ParsedBatch) -
 #: Integer columns whose values must fit the database column (smallint, integer), with what to say.
 RANGES = {
     "year": (1000, 9999, "a year has four digits"),
+    "sub": (0, 199, "a period within the year, see kasvu.readmodel.periods"),
     "sample_size": (0, 2**31 - 1, "a sample size is a count of respondents"),
 }
 FINITE = ("value", "numerator", "denominator", "ci_lower", "ci_upper")
@@ -441,6 +447,8 @@ def _insert(frame: pl.DataFrame, model: type[models.Model], columns: list[str]) 
     # Columns with no value at all are left to their NULL default: fewer values per row.
     nullable = set(NULLABLE)
     columns = [c for c in columns if c not in nullable or frame[c].null_count() < frame.height]
+    if "sub" in columns and not (frame["sub"] != 0).any():  # whole years: sub is the column's default, 0
+        columns.remove("sub")
     frame = frame.select(columns)
     if connection.vendor == "postgresql":
         _copy_postgresql(frame, model)

@@ -2,7 +2,8 @@
 
 Areas have validity years and memberships with validity years, so that a
 group value for 2010 uses the municipalities of 2010 (mergers). Observations
-are unique per (indicator, area, year, breakdown) and remember the import
+are unique per (indicator, area, period, breakdown) — the period is ``year`` and ``sub``
+(kasvu.readmodel.periods) — and remember the import
 that last changed them; replaced values are kept in
 :class:`ObservationRevision`, so nothing stored is ever lost by an import.
 """
@@ -142,6 +143,10 @@ class Aggregation(models.TextChoices):
 class PeriodKind(models.TextChoices):
     YEAR = "year", _("year")
     SCHOOL_YEAR = "school_year", _("school year")
+    HALF_YEAR = "half_year", _("half-year")
+    QUARTER = "quarter", _("quarter")
+    MONTH = "month", _("month")
+    POOLED = "pooled", _("pooled years")
     SURVEY_ROUND = "survey_round", _("survey round")
 
 
@@ -269,7 +274,7 @@ class ImportRun(models.Model):
 
 
 class Observation(models.Model):
-    """One value of an indicator for an area, year and breakdown.
+    """One value of an indicator for an area, period (``year``, ``sub``) and breakdown.
 
     Written in bulk by :mod:`kasvu.bank.loader`, never one ORM save per row.
     The foreign keys have no database constraint: the loader resolves and
@@ -286,6 +291,9 @@ class Observation(models.Model):
         Area, on_delete=models.CASCADE, related_name="observations", db_constraint=False, db_index=False
     )
     year = models.SmallIntegerField()
+    #: The period within (or around) ``year``: 0 the whole year, 1–12 a month, 21–24 a quarter, 31–32 a
+    #: half-year, 40 a school year, 100 + n n pooled years ending in ``year`` (kasvu.readmodel.periods).
+    sub = models.SmallIntegerField(default=0, db_default=0)
     breakdown = models.ForeignKey(
         Breakdown, on_delete=models.PROTECT, default=1, db_constraint=False, db_index=False
     )
@@ -314,7 +322,7 @@ class Observation(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "area", "year", "breakdown"], name="observation_unique"
+                fields=["indicator", "area", "year", "sub", "breakdown"], name="observation_unique"
             )
         ]
 
@@ -350,12 +358,13 @@ class GroupSuppression(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
     year = models.SmallIntegerField()
+    sub = models.SmallIntegerField(default=0, db_default=0)  # the period within the year, as Observation.sub
     breakdown = models.ForeignKey(Breakdown, on_delete=models.CASCADE, related_name="+")
     reason = models.PositiveSmallIntegerField(default=2)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "area", "year", "breakdown"], name="group_suppression_unique"
+                fields=["indicator", "area", "year", "sub", "breakdown"], name="group_suppression_unique"
             )
         ]

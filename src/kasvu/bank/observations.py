@@ -32,6 +32,7 @@ OBSERVATION_FRAME_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "indicator_id": pl.Int64,
     "area_id": pl.Int64,
     "year": pl.Int32,
+    "sub": pl.Int16,
     "breakdown_id": pl.Int64,
     **VALUE_TYPES,
     "suppressed": pl.Int16,

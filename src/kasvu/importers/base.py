@@ -34,6 +34,9 @@ OBSERVATION_SCHEMA: dict[str, Any] = {
 #: Columns an importer may add: a breakdown key beyond sex (``grade=5;sex=female``)
 #: and interval bounds computed at the source (surveys).
 OPTIONAL_COLUMNS: dict[str, Any] = {
+    # The period within (or around) ``year`` when it is not the whole year: 1–12 a month, 21–24 a quarter,
+    # 31–32 a half-year, 40 a school year, 100 + n pooled years ending in ``year`` (kasvu.readmodel.periods).
+    "sub": pl.Int16,
     "breakdown": pl.String,
     "ci_lower": pl.Float64,
     "ci_upper": pl.Float64,
@@ -116,7 +119,9 @@ class IndicatorMeta:
     scale: float = 1.0  # value = numerator / denominator * scale (100 for %, 1000 for per 1000)
     themes: list[str] = field(default_factory=list)
     rights: list[str] = field(default_factory=list)  # keys of kasvu.rights.RIGHTS
-    period_kind: str = "year"  # "year", "school_year" or "survey_round"
+    period_kind: str = (
+        "year"  # "year", "school_year", "half_year", "quarter", "month", "pooled", "survey_round"
+    )
     licence: str = "CC BY 4.0"
     attribution: str = ""
     source_url: str = ""

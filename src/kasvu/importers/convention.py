@@ -61,6 +61,7 @@ TIME_WORDS = {
     "year": ("vuosi", "år", "year", "tilastovuosi", "vuosi (v)"),
     "month": ("kuukausi", "månad", "month"),
     "quarter": ("vuosineljännes", "neljännes", "kvartal", "quarter"),
+    "half_year": ("puolivuotiskausi", "vuosipuolisko", "halvår", "half-year", "half year"),
 }
 SEX_WORDS = ("sukupuoli", "kön", "sex", "gender")
 SEX_CODES = {
@@ -226,7 +227,8 @@ def infer(cube: Cube, *, strict: bool = True) -> Inference:
     if kind is None:
         raise ImportFailed(
             f"the time dimension {time.id!r} has periods kasvu cannot read ({', '.join(time.codes[:5])}). "
-            "Years are 2024, months 2024M01, quarters 2024Q1.",
+            "Years are 2024, months 2024M01, quarters 2024Q1, half-years 2024H1, school years 2024/2025, "
+            "pooled years 2022–2023.",
             file=cube.file,
             field=time.id,
         )
@@ -360,34 +362,7 @@ def infer(cube: Cube, *, strict: bool = True) -> Inference:
 def infer_mapping(cube: Cube) -> dict[str, Any]:
     """The mapping kasvu uses for ``cube`` when the user gives none."""
     inference = infer(cube)
-    if inference.period_kind != "year":
-        raise ImportFailed(
-            f"the table's periods are {_PERIOD_WORDS.get(inference.period_kind, inference.period_kind)} "
-            f"({', '.join(_time_codes(cube)[:3])}…); the bank stores yearly values only so far. Import a "
-            "yearly table of the same statistics (Statistics Finland publishes most monthly tables as yearly "
-            "ones too).",
-            file=cube.file,
-            field="time",
-        )
     return inference.mapping
-
-
-_PERIOD_WORDS = {
-    "month": "months",
-    "quarter": "quarters",
-    "half_year": "half-years",
-    "school_year": "school years",
-    "pooled": "pooled ranges of years",
-}
-
-
-def _time_codes(cube: Cube) -> list[str]:
-    inference_time = next((d for d in cube.dimensions if d.role == "time"), None)
-    if inference_time is None:
-        inference_time = next(
-            (d for d in cube.dimensions if any(_named(d, w) for w in TIME_WORDS.values())), cube.dimensions[0]
-        )
-    return inference_time.codes
 
 
 def describe(cube: Cube, inference: Inference) -> list[str]:

@@ -10,7 +10,7 @@ which cells make an indicator is the user's choice, written as a *mapping*
     sex:  {dimension: Sukupuoli, values: {SSS: total, "1": male, "2": female}}
     area_scheme: statfin               # "code" (default) or "statfin"
     indicators:
-      - key: statfin:11rc:0-4
+      - key: statfin:11rc:vaesto:0-4
         title: {fi: 0-4-vuotiaat, en: Aged 0-4}
         where: {Ikä: "0-4", Tiedot: vaesto}
         unit: persons
@@ -41,6 +41,7 @@ from kasvu.importers.base import (
     IndicatorMeta,
     ParsedBatch,
 )
+from kasvu.readmodel.periods import FORMS, code_of, kind_of, parse_codes
 
 #: PX "magnitude nil" symbol: the true value is zero.
 NIL_SYMBOLS = frozenset({"-"})
@@ -234,13 +235,19 @@ def cube_to_batch(cube: Cube, mapping: Mapping[str, Any], *, source: str = "px")
                 _area_values(mapping.get("area")),
             )
         )
-        metas.append(_meta(cube, spec, source))
+        meta = _meta(cube, spec, source)
+        if frames[-1].height and meta.period_kind == "year":
+            meta.period_kind = kind_of(int(frames[-1]["sub"][0]))
+        metas.append(meta)
     observations = pl.concat(frames) if frames else pl.DataFrame(schema=OBSERVATION_SCHEMA)
-    dup = observations.filter(pl.struct("indicator", "area_code", "year", "sex").is_duplicated())
+    if "sub" not in observations.columns:
+        observations = observations.with_columns(pl.lit(0, pl.Int16).alias("sub"))
+    dup = observations.filter(pl.struct("indicator", "area_code", "year", "sub", "sex").is_duplicated())
     if dup.height:
         first = dup.row(0, named=True)
         raise ImportFailed(
-            f"two cells map to indicator {first['indicator']}, area {first['area_code']}, year {first['year']}, "
+            f"two cells map to indicator {first['indicator']}, area {first['area_code']}, period "
+            f"{code_of(first['year'], first['sub'])}, "
             f"sex {first['sex']} (cells {sorted(dup.filter(pl.col('indicator') == first['indicator'])['row'].to_list())[:2]}). "
             "Fix 'where' so that each indicator selects one cell per area, year and sex.",
             file=mfile,
@@ -312,8 +319,7 @@ def _observations(
     out = selected.select(
         pl.lit(str(spec["key"])).alias("indicator"),
         area.cast(pl.String).alias("area_code"),
-        year_text.cast(pl.String).str.strip_chars().cast(pl.Int32, strict=False).alias("year"),
-        year_text.cast(pl.String).alias("year_text"),
+        year_text.cast(pl.String).str.strip_chars().alias("year_text"),
         sex.alias("sex"),
         pl.when(pl.col("symbol").is_in(list(NIL_SYMBOLS)))
         .then(0.0)
@@ -329,10 +335,13 @@ def _observations(
         .alias("flags"),
         pl.col("row").cast(pl.Int64),
     )
+    periods = parse_codes(out["year_text"])  # 2024, 2024M03, 2024Q1, 2024H1, 2024/2025, 2022–2023
+    out = out.with_columns(periods["year"], periods["sub"])
     bad = out.filter(pl.col("year").is_null())
     if bad.height:
         raise ImportFailed(
-            f"time value {bad['year_text'][0]!r} is not a year. Map a yearly table, or give year: {{value: N}}.",
+            f"time value {bad['year_text'][0]!r} is not a period kasvu can read: give {FORMS}, "
+            "or give year: {value: N}.",
             file=file,
             row=f"cell {bad['row'][0]}",
             field="year",

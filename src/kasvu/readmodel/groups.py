@@ -61,7 +61,9 @@ def weights(member_ids: Sequence[int], breakdown_id: int = TOTAL) -> pl.DataFram
         if ids:
             pop = store.observations(member_ids, ids, breakdown_id)
             if pop.height:
-                return pop.select("area_id", "year", pl.col("value").alias("weight"))
+                return pop.filter(pl.col("sub") == 0).select(
+                    "area_id", "year", pl.col("value").alias("weight")
+                )
     return None
 
 
@@ -146,6 +148,7 @@ def _weight_inputs(member_ids: list[int], keys: list[str], breakdown_id: int) ->
             schema={"area_id": pl.Int64, "year": pl.Int64, "key": pl.String, "value": pl.Float64}
         )
     obs = store.observations(member_ids, meta["indicator_id"].to_list(), breakdown_id)
+    obs = obs.filter(pl.col("sub") == 0)  # weights are yearly populations
     return obs.join(meta, on="indicator_id").select("area_id", "year", "key", "value")
 
 
@@ -176,15 +179,17 @@ def _compute(area_id: int, indicator_ids: list[int], breakdown_id: int) -> list[
     if member_ids and rules.height:
         obs = store.observations(member_ids, rules["indicator"].cast(pl.Int64).to_list(), breakdown_id)
         if obs.height:
+            # The period within the year rides in the "sex" key, so each period sums its own members.
             obs_in = obs.select(
                 pl.col("indicator_id").cast(pl.String).alias("indicator"), "area_id", "year",
-                pl.lit("total").alias("sex"), "value", "numerator", "denominator",
+                pl.format("s{}", pl.col("sub")).alias("sex"), "value", "numerator", "denominator",
             )  # fmt: skip
             agg = _aggregate(obs_in, members, rules, meta, member_ids, breakdown_id, tree.successions)
             computed = agg.select(
                 pl.col("indicator").cast(pl.Int64).alias("indicator_id"),
                 pl.col("group_id").alias("area_id"),
                 pl.col("year").cast(pl.Int64),
+                pl.col("sex").str.slice(1).cast(pl.Int64).alias("sub"),
                 "value", "numerator", "denominator",
                 pl.lit(None, pl.Int64).alias("sample_size"),
                 pl.lit(None, pl.Float64).alias("ci_lower"), pl.lit(None, pl.Float64).alias("ci_upper"),
@@ -192,9 +197,9 @@ def _compute(area_id: int, indicator_ids: list[int], breakdown_id: int) -> list[
                 pl.lit(None, pl.Int64).alias("import_run_id"),
                 pl.lit(True).alias("computed"), "approximate", pl.col("reason").alias("missing_reason"),
             )  # fmt: skip
-            flags = obs.group_by("indicator_id", "year").agg(pl.col("flags").max().alias("_f"))
+            flags = obs.group_by("indicator_id", "year", "sub").agg(pl.col("flags").max().alias("_f"))
             computed = (
-                computed.join(flags, on=["indicator_id", "year"], how="left")
+                computed.join(flags, on=["indicator_id", "year", "sub"], how="left")
                 .with_columns(pl.col("_f").fill_null(0).alias("flags"))
                 .drop("_f")
             )

@@ -21,7 +21,7 @@ from kasvu.readmodel.disclosure import apply_disclosure
 from kasvu.readmodel.groups import group_values
 from kasvu.readmodel.indicators import indicator_frame
 from kasvu.readmodel.intervals import add_intervals
-from kasvu.readmodel.periods import Period, PeriodRange, years_of
+from kasvu.readmodel.periods import Period, PeriodRange, code_expr, kind_expr, years_of
 from kasvu.readmodel.schema import TOTAL, VALUE_SCHEMA
 
 Periods = PeriodRange | Sequence[Period] | None
@@ -50,6 +50,27 @@ def _year_filters(periods: Periods) -> tuple[tuple[int, int] | None, list[int] |
     if periods is None or isinstance(periods, PeriodRange):
         return years_of(periods), None
     return None, sorted({p.year for p in periods})
+
+
+def _period_filter(obs: pl.DataFrame, periods: Periods) -> pl.DataFrame:
+    """Rows of the periods asked for, beyond the filter on years: a year asks for everything in it (its
+    months too); a month, quarter, … range asks for periods of its kind between its ends."""
+    if periods is None:
+        return obs
+    if isinstance(periods, PeriodRange):
+        if periods.kind == "year":
+            return obs
+        first, last = periods.first, periods.last
+        key = pl.col("year") * 1000 + pl.col("sub")
+        return obs.filter(
+            (kind_expr() == periods.kind)
+            & key.is_between(first.year * 1000 + first.sub, last.year * 1000 + last.sub)
+        )
+    if all(p.kind == "year" for p in periods):
+        return obs
+    whole = sorted({p.year for p in periods if p.kind == "year"})
+    pairs = sorted({p.year * 1000 + p.sub for p in periods if p.kind != "year"})
+    return obs.filter(pl.col("year").is_in(whole) | (pl.col("year") * 1000 + pl.col("sub")).is_in(pairs))
 
 
 def combined_values(
@@ -92,7 +113,7 @@ def combined_values(
     computed_ids = obs.filter(pl.col("computed"))["area_id"].unique().to_list()
     if computed_ids:
         gs = store.group_suppressions(computed_ids, breakdown_id)
-        return obs.join(gs, on=["indicator_id", "area_id", "year"], how="left")
+        return obs.join(gs, on=["indicator_id", "area_id", "year", "sub"], how="left")
     return obs.with_columns(pl.lit(None, pl.Int64).alias("group_suppressed"))
 
 
@@ -114,7 +135,8 @@ def finish(obs: pl.DataFrame, meta: pl.DataFrame, *, public: bool, intervals: bo
             pl.lit(None, pl.Float64).alias("lower"), pl.lit(None, pl.Float64).alias("upper"),
             pl.lit(None, pl.String).alias("interval_method"), pl.lit(None, pl.String).alias("interval_reason"),
         )  # fmt: skip
-    return obs.select(list(VALUE_SCHEMA)).sort("indicator_id", "area_id", "year")
+    obs = obs.with_columns(code_expr().alias("period"), kind_expr().alias("period_kind"))
+    return obs.select(list(VALUE_SCHEMA)).sort("indicator_id", "area_id", "year", "sub")
 
 
 def read_values(q: ValueQuery) -> pl.DataFrame:
@@ -125,4 +147,4 @@ def read_values(q: ValueQuery) -> pl.DataFrame:
     obs = combined_values(
         q.areas, meta["indicator_id"].to_list(), q.breakdown, years, year_in, groups=q.groups
     )
-    return finish(obs, meta, public=q.public, intervals=q.intervals)
+    return finish(_period_filter(obs, q.periods), meta, public=q.public, intervals=q.intervals)

@@ -1,7 +1,7 @@
 """The one frame the read model returns, and what its columns mean.
 
-:func:`kasvu.readmodel.read_values` returns one row per indicator, area and period (the bank's periods are
-years, column ``year``) with :data:`VALUE_SCHEMA`. The same meanings are written into every download's
+:func:`kasvu.readmodel.read_values` returns one row per indicator, area and period (``year`` and ``sub``, with
+the period's code in ``period``: see :mod:`kasvu.readmodel.periods`) with :data:`VALUE_SCHEMA`. The same meanings are written into every download's
 metadata (:data:`COLUMN_MEANINGS`), so a CSV from the web, the API and the bundle explain themselves alike.
 Pure.
 """
@@ -17,6 +17,7 @@ OBS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "indicator_id": pl.Int64,
     "area_id": pl.Int64,
     "year": pl.Int64,
+    "sub": pl.Int64,  # the period within the year: 0 the whole year (kasvu.readmodel.periods)
     "value": pl.Float64,
     "numerator": pl.Float64,
     "denominator": pl.Float64,
@@ -30,6 +31,8 @@ OBS_COLUMNS = list(OBS_SCHEMA)
 
 #: What :func:`kasvu.readmodel.read_values` adds to the stored columns.
 DERIVED_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "period": pl.String,  # the period's code: 2024, 2024M03, 2024Q1, 2024H1, 2024/2025, 2022–2023
+    "period_kind": pl.String,  # year, month, quarter, half_year, school_year, pooled
     "import_run_id": pl.Int64,  # the import that last changed a stored value; null when computed
     "computed": pl.Boolean,  # computed from the members (a group, region, county or the country)
     "approximate": pl.Boolean,  # computed as a population-weighted mean (see readmodel.groups)
@@ -66,6 +69,10 @@ COLUMN_MEANINGS = {
     "indicator": "kasvu's indicator key: <source>:<id at source>",
     "area": "kind:code, e.g. municipality:444",
     "breakdown": "total, male, female, or e.g. grade=5;sex=female",
+    "period": "the period: 2024 (a year), 2024M03 (a month), 2024Q1 (a quarter), 2024H1 (a half-year), "
+    "2024/2025 (a school year) or 2022–2023 (pooled years)",
+    "period_start": "the period's first day",
+    "period_end": "the period's last day",
     "value": "the value as published (unit in 'unit'); empty when suppressed for the public",
     "numerator": "count in the numerator (e.g. persons), where the source gives it",
     "denominator": "count in the denominator, where known",

@@ -128,8 +128,11 @@ def group_suppressions(
     qs = GroupSuppression.objects.filter(area_id__in=list(area_ids), breakdown_id=breakdown_id)
     if indicator_ids is not None:
         qs = qs.filter(indicator_id__in=list(indicator_ids))
-    rows = list(qs.values_list("indicator_id", "area_id", "year", "reason"))
-    schema = {"indicator_id": pl.Int64, "area_id": pl.Int64, "year": pl.Int64, "group_suppressed": pl.Int64}
+    rows = list(qs.values_list("indicator_id", "area_id", "year", "sub", "reason"))
+    schema = {
+        "indicator_id": pl.Int64, "area_id": pl.Int64, "year": pl.Int64, "sub": pl.Int64,
+        "group_suppressed": pl.Int64,
+    }  # fmt: skip
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 

@@ -63,8 +63,7 @@ class Command(BaseCommand):
         except ImportFailed as exc:
             self.stdout.write(f"Without a mapping the import would stop: {exc.detail}")
         else:
-            if inference.period_kind == "year":
-                self.stdout.write(f"Import as is: kasvu import {kind} {url or path}")
+            self.stdout.write(f"Import as is: kasvu import {kind} {url or path}")
         if opts["no_write"]:
             return
         target = Path(opts["write"] or f"{path.stem}.mapping.yaml")
