@@ -204,3 +204,35 @@ def test_missing_observations_sheet(tmp_path: Path) -> None:
     wb.save(tmp_path / "empty.xlsx")
     with pytest.raises(ImportFailed, match="no sheet 'observations'"):
         read_table(tmp_path / "empty.xlsx")
+
+
+def test_period_column_months_quarters_and_pooled_years(tmp_path: Path) -> None:
+    path = tmp_path / "obs.csv"
+    path.write_text(
+        "indicator,area_code,period,value\n"
+        "local:meals,049,2024M03,1\nlocal:meals,049,2024M04,2\nlocal:visits,049,2024Q1,3\n"
+        "local:pooled,049,2022-2023,4\nlocal:yearly,049,2024,5\n",
+        encoding="utf-8",
+    )
+    obs = read_table(path).observations
+    assert list(zip(obs["indicator"], obs["year"], obs["sub"], strict=True)) == [
+        ("local:meals", 2024, 3),
+        ("local:meals", 2024, 4),
+        ("local:visits", 2024, 21),
+        ("local:pooled", 2023, 102),
+        ("local:yearly", 2024, 0),
+    ]
+
+
+def test_period_column_bad_code_and_disagreeing_year(tmp_path: Path) -> None:
+    path = tmp_path / "obs.csv"
+    path.write_text("indicator,area_code,period,value\nlocal:meals,049,2024M13,1\n", encoding="utf-8")
+    with pytest.raises(
+        ImportFailed, match=r"obs.csv, row 2, field 'period': '2024M13' is not a period kasvu"
+    ):
+        read_table(path)
+    path.write_text(
+        "indicator,area_code,year,period,value\nlocal:meals,049,2023,2024M01,1\n", encoding="utf-8"
+    )
+    with pytest.raises(ImportFailed, match=r"row 2, field 'year': year 2023 and period 2024M01 disagree"):
+        read_table(path)

@@ -30,6 +30,7 @@ from kasvu.importers.base import (
     IndicatorMeta,
     ParsedBatch,
 )
+from kasvu.readmodel.periods import FORMS, Period, UnknownPeriod, code_of
 from kasvu.rights import RIGHT_KEYS
 
 FLAG_WORDS = {
@@ -75,9 +76,21 @@ COLUMNS: tuple[Column, ...] = (
         "observations",
         "year",
         True,
-        "Year as an integer; for a school year the start year (2024 = 2024-2025).",
-        "Vuosi kokonaislukuna; lukuvuodelle alkuvuosi (2024 = 2024-2025).",
+        "Year as an integer; for a school year the start year (2024 = 2024-2025). May be left out when "
+        "the period column is given.",
+        "Vuosi kokonaislukuna; lukuvuodelle alkuvuosi (2024 = 2024-2025). Voi puuttua, jos period-sarake "
+        "on annettu.",
         2024,
+    ),
+    Column(
+        "observations",
+        "period",
+        False,
+        "Instead of year, or for periods shorter or longer than a year: 2024, a month 2024M03, a quarter "
+        "2024Q1, a half-year 2024H1, a school year 2024/2025 or pooled years 2022-2023.",
+        "Vuoden sijaan tai vuotta lyhyemmille tai pidemmille jaksoille: 2024, kuukausi 2024M03, "
+        "vuosineljännes 2024Q1, puolivuotiskausi 2024H1, lukuvuosi 2024/2025 tai yhdistetyt vuodet 2022-2023.",
+        "",
     ),
     Column(
         "observations",
@@ -414,6 +427,8 @@ def _header(
         raise ImportFailed("the sheet is empty; it needs a header row.", file=file)
     header = [str(c).strip().lower() for c in rows[0]]
     required = [c.name for c in COLUMNS if c.sheet == sheet and c.required]
+    if "period" in header:  # a period column stands for the year
+        required = [c for c in required if c != "year"]
     missing = [c for c in required if c not in header]
     if missing:
         raise ImportFailed(
@@ -494,7 +509,8 @@ def parse_observation_rows(rows: Sequence[Sequence[Any]], *, file: str) -> pl.Da
     """Rows of the observations sheet (header first) → observations."""
     header, body = _header(rows, "observations", file)
     cols: dict[str, list[Any]] = {c: [] for c in OBSERVATION_SCHEMA}
-    seen: dict[tuple[str, str, int, str], int] = {}
+    seen: dict[tuple[str, str, int, int, str], int] = {}
+    subs: list[int] = []
     for n, row in body:
         indicator = _cell(row, header, "indicator")
         area = _cell(row, header, "area_code")
@@ -504,7 +520,7 @@ def parse_observation_rows(rows: Sequence[Sequence[Any]], *, file: str) -> pl.Da
                     "empty; every row needs an indicator and an area code.", file=file, row=n, field=name
                 )
         area_code = str(int(area)).zfill(3) if isinstance(area, float) and area.is_integer() else str(area)
-        year = _integer(_cell(row, header, "year"), file=file, row=n, column="year")
+        year, sub = _period(row, header, file=file, row=n)
         sex_text = str(_cell(row, header, "sex") or "").lower()
         if sex_text not in SEX_WORDS:
             raise ImportFailed(
@@ -533,10 +549,11 @@ def parse_observation_rows(rows: Sequence[Sequence[Any]], *, file: str) -> pl.Da
             flags |= FLAG_WORDS[word]
         if numbers["value"] is None:
             flags |= FLAG_SUPPRESSED_AT_SOURCE
-        key = (str(indicator), area_code, year, sex)
+        key = (str(indicator), area_code, year, sub, sex)
         if key in seen:
             raise ImportFailed(
-                f"rows {seen[key]} and {n} are both indicator {indicator}, area {area_code}, year {year}, sex {sex}. "
+                f"rows {seen[key]} and {n} are both indicator {indicator}, area {area_code}, "
+                f"{'year' if sub == 0 else 'period'} {code_of(year, sub)}, sex {sex}. "
                 "Delete or correct one of them.",
                 file=file,
                 row=n,
@@ -545,13 +562,41 @@ def parse_observation_rows(rows: Sequence[Sequence[Any]], *, file: str) -> pl.Da
         cols["indicator"].append(str(indicator))
         cols["area_code"].append(area_code)
         cols["year"].append(year)
+        subs.append(sub)
         cols["sex"].append(sex)
         for c in OBS_NUMBERS:
             number = numbers[c]
             cols[c].append(int(number) if c == "sample_size" and number is not None else number)
         cols["flags"].append(flags)
         cols["row"].append(n)
-    return pl.DataFrame(cols, schema=OBSERVATION_SCHEMA)
+    frame = pl.DataFrame(cols, schema=OBSERVATION_SCHEMA)
+    return frame.with_columns(pl.Series("sub", subs, dtype=pl.Int16)) if any(subs) else frame
+
+
+def _period(cells: list[Any], header: list[str], *, file: str, row: int) -> tuple[int, int]:
+    """(year, sub) of a row from its period code or, without one, its year."""
+    n = row
+    text = _cell(cells, header, "period")
+    if text is None:
+        return _integer(_cell(cells, header, "year"), file=file, row=n, column="year"), 0
+    if isinstance(text, float) and text.is_integer():
+        text = int(text)
+    try:
+        period = Period.parse(str(text))
+    except UnknownPeriod:
+        raise ImportFailed(
+            f"{text!r} is not a period kasvu can read. Give {FORMS}.", file=file, row=n, field="period"
+        ) from None
+    year = _cell(cells, header, "year")
+    if year is not None and _integer(year, file=file, row=n, column="year") != period.year:
+        raise ImportFailed(
+            f"year {year} and period {text} disagree: the period's year is {period.year}. Correct one of them "
+            "or leave the year empty.",
+            file=file,
+            row=n,
+            field="year",
+        )
+    return period.year, period.sub
 
 
 def parse_indicator_rows(rows: Sequence[Sequence[Any]], *, file: str) -> list[IndicatorMeta]:
