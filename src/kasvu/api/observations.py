@@ -23,6 +23,8 @@ from kasvu.readmodel import (
     indicator_frame,
     read_values,
 )
+from kasvu.readmodel.groups import weight_descriptions
+from kasvu.readmodel.weights import R_NO_WEIGHT
 
 LEAF_KINDS = ("municipality", "district")
 
@@ -46,6 +48,9 @@ COLUMNS = [
     "suppression_reason",
     "computed",
     "approximate",
+    "aggregation",
+    "weight",
+    "missing_reason",
     "generated",
     "import_id",
 ]
@@ -76,10 +81,27 @@ def observation_table(q: ObservationQuery) -> pl.DataFrame:
             intervals=q.intervals,
         )
     )
-    # A computed group value that could not be computed (no member has data) is no observation.
-    frame = frame.filter(~(pl.col("computed") & pl.col("value").is_null() & ~pl.col("hidden")))
-    meta = indicator_frame().select("indicator_id", "key", "unit")
-    return _readable(frame.join(meta, on="indicator_id"), q.breakdown_id, q.intervals)
+    # A computed group value that could not be computed (no member has data) is no observation; one
+    # withheld for want of its proper weight is, with that reason (kasvu.readmodel.weights).
+    frame = frame.filter(
+        ~(pl.col("computed") & pl.col("value").is_null() & ~pl.col("hidden"))
+        | (pl.col("missing_reason") == R_NO_WEIGHT)
+    )
+    meta = indicator_frame().select("indicator_id", "key", "unit", pl.col("aggregation").alias("rule"))
+    frame = frame.join(meta, on="indicator_id")
+    # How a computed value was made, as `kasvu export observations --include-groups` says it: the rule
+    # and, for a weighted mean, the weight used (kasvu.readmodel.weights); nothing for stored values.
+    weights = weight_descriptions(frame.filter(pl.col("computed"))["indicator_id"].unique().to_list())
+    weight = pl.col("indicator_id").replace_strict(weights, default=None, return_dtype=pl.String)
+    frame = frame.with_columns(
+        pl.when(pl.col("computed")).then(pl.col("rule")).alias("aggregation"),
+        pl.when(pl.col("computed") & (pl.col("rule") == "weighted_mean")).then(weight).alias("weight"),
+        pl.when(pl.col("computed"))
+        .then(pl.coalesce("missing_reason", pl.when(pl.col("hidden")).then(pl.col("suppression_reason"))))
+        .otherwise(pl.col("missing_reason"))
+        .alias("missing_reason"),
+    )
+    return _readable(frame, q.breakdown_id, q.intervals)
 
 
 def _readable(frame: pl.DataFrame, breakdown_id: int, intervals: bool) -> pl.DataFrame:

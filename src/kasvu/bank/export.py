@@ -173,7 +173,7 @@ def computed_group_values(
     weighted mean, :mod:`kasvu.readmodel.weights`) and ``missing_reason``. Published values only: this
     is what the pages show. ``areas`` None: every group-like area."""
     from kasvu.readmodel import PeriodRange, ValueQuery, read_values
-    from kasvu.readmodel.groups import weight_choices
+    from kasvu.readmodel.groups import weight_descriptions
 
     kinds = ("group", "region", "county", "country", "subregion")
     targets = (
@@ -191,7 +191,7 @@ def computed_group_values(
         )
     ).filter(pl.col("computed"))
     by_id = {i.id: i for i in inds}
-    weights = {k: c.describe() for k, c in weight_choices([i.id for i in inds]).items()}
+    weights = weight_descriptions([i.id for i in inds])
     rule = {i.id: i.aggregation for i in inds}
     areas_by_id = {a.id: a for a in targets}
     rows = []

@@ -88,6 +88,12 @@ def weight_choices(indicator_ids: Sequence[int] | None = None) -> dict[int, Weig
     }
 
 
+def weight_descriptions(indicator_ids: Sequence[int] | None = None) -> dict[int, str]:
+    """Per weighted-mean indicator, in words, what weighs its group values: "employed (sotkanet:2328 % ×
+    sotkanet:127)", "approximate: weighted by total population (…)" or "withheld: …" (exports, the API)."""
+    return {i: c.describe() for i, c in weight_choices(indicator_ids).items()}
+
+
 def _keys_with_data() -> set[str]:
     """Keys of the indicators weights may be derived from that have stored values (cached per version)."""
 

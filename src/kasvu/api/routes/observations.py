@@ -38,7 +38,22 @@ class ObservationOut(Schema):
     )
     suppression_reason: str | None
     computed: bool = Field(description="Computed by kasvu from the members' numerators and denominators.")
-    approximate: bool
+    approximate: bool = Field(
+        description="A computed weighted mean weighted by the total population in place of the population "
+        "the rate is per (the analyst allowed it for the indicator)."
+    )
+    aggregation: str | None = Field(
+        None, description="How a computed value was made from the members: ratio, sum or weighted_mean."
+    )
+    weight: str | None = Field(
+        None,
+        description="The weight of a computed weighted mean: the population it is weighted by and how it "
+        "is derived, e.g. 'employed (sotkanet:2328 % × sotkanet:127)', or 'withheld: …' when no proper "
+        "weight is stored (then value is null), as kasvu export observations --include-groups gives it.",
+    )
+    missing_reason: str | None = Field(
+        None, description="Why there is no value, e.g. 'no population of the age group is stored: …'."
+    )
     generated: bool = Field(description="Generated demo data, not real.")
     import_id: int | None
     lower: float | None = Field(None, description="95 % interval (with intervals=true).")
