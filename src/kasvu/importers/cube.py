@@ -17,7 +17,9 @@ which cells make an indicator is the user's choice, written as a *mapping*
         aggregation: sum
 
 Every dimension that is not area, year or sex must be fixed by ``where`` or
-have an elimination value (the table's "total").
+have an elimination value (the table's "total"). A list in ``where`` sums the
+cells of those values (``Ikä: ["0", "1", …, "17"]``: the population aged 0–17
+from a table of one-year ages; a sum with a suppressed cell is suppressed).
 """
 
 from __future__ import annotations
@@ -72,6 +74,32 @@ class Dimension:
             if value in labels:
                 return self.codes[labels.index(value)]
         return None
+
+    def codes_of(
+        self,
+        values: Sequence[Any],
+        *,
+        file: str,
+        field: str,
+        row: str | None = None,
+        name: str = "",
+        hint: str = "",
+    ) -> list[str]:
+        """The codes of ``values`` (codes or labels); an unknown one fails naming the file, field and the
+        dimension's first values."""
+        codes = []
+        for value in values:
+            code = self.code_of(str(value))
+            if code is None:
+                raise ImportFailed(
+                    f"{value!r} is not a value of {name or repr(self.id)} (values: {', '.join(self.codes[:8])}"
+                    f"{'…' if len(self) > 8 else ''}).{hint}",
+                    file=file,
+                    row=row,
+                    field=field,
+                )
+            codes.append(code)
+        return codes
 
 
 @dataclass
@@ -207,6 +235,9 @@ def cube_to_batch(cube: Cube, mapping: Mapping[str, Any], *, source: str = "px")
             if dim.id in axes:
                 continue
             wanted = next((v for k, v in fixed.items() if dim.matches(str(k))), None)
+            if isinstance(wanted, list):  # several values: their cells are summed (ages 0–17 of 11re)
+                selected = _summed(selected, dim, wanted, mfile, where)
+                continue
             code = dim.code_of(str(wanted)) if wanted is not None else dim.elimination
             if code is None and len(dim) == 1:
                 code = dim.codes[0]
@@ -292,6 +323,39 @@ def _sex_values(spec: Any, dim: Dimension | None, const: str | None, mfile: str)
             field="sex.values",
         )
     return out
+
+
+def _summed(frame: pl.DataFrame, dim: Dimension, wanted: list[Any], file: str, where: str) -> pl.DataFrame:
+    """The cells of ``wanted`` values of ``dim`` added up, one row per combination of the other dimensions
+    (``where: {Ikä: ["0", "1", …, "17"]}`` makes the population aged 0–17 from one-year ages). A sum
+    with a missing or suppressed cell is missing (suppressed at source): part of a sum is no value."""
+    codes = dim.codes_of(
+        wanted,
+        file=file,
+        row=where,
+        field="where",
+        name=f"dimension {dim.id!r}",
+        hint=" Fix the list in 'where'.",
+    )
+    own = {dim.id, *(c for c in frame.columns if c.startswith(f"{dim.id}."))}
+    keys = [c for c in frame.columns if c not in own and c not in ("value", "symbol", "row")]
+    nil = pl.col("symbol").is_in(list(NIL_SYMBOLS))
+    return (
+        frame.filter(pl.col(dim.id).is_in(codes))
+        .with_columns(pl.when(nil).then(0.0).otherwise(pl.col("value")).alias("value"))
+        .group_by(keys, maintain_order=True)
+        .agg(
+            pl.when(pl.col("value").is_null().any())
+            .then(None)
+            .otherwise(pl.col("value").sum())
+            .alias("value"),
+            pl.when(pl.col("value").is_null().any()).then(pl.lit("..")).otherwise(pl.lit("")).alias("symbol"),
+            pl.col("row").min(),
+            pl.len().alias("_cells"),
+        )
+        .filter(pl.col("_cells") == len(set(codes)))
+        .drop("_cells")
+    )
 
 
 def _observations(

@@ -269,18 +269,7 @@ def _codes(dim: Dimension, wanted: Any, file: str) -> list[str]:
         return list(dim.codes[-int(wanted[4:-1]) :])
     if isinstance(wanted, str | int):
         wanted = [wanted]
-    codes = []
-    for value in wanted:
-        code = dim.code_of(str(value))
-        if code is None:
-            raise ImportFailed(
-                f"{value!r} is not a value of {dim.id!r} (values: {', '.join(dim.codes[:8])}"
-                f"{'…' if len(dim) > 8 else ''}).",
-                file=file,
-                field=f"query.{dim.id}",
-            )
-        codes.append(code)
-    return codes
+    return dim.codes_of(list(wanted), file=file, field=f"query.{dim.id}")
 
 
 def split(

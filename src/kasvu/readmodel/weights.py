@@ -13,6 +13,10 @@ metadata (``notes.weight``, e.g. ``employed``), and kasvu derives that populatio
 * an indicator key (``statfin:11re:0-17``): that indicator's values, e.g. an imported population-by-age
   table (the PX and JSON-stat importers take Statistics Finland's tables as they come).
 
+The populations aged 0–17, 17–24 and 75+ are in no bundled source (the 2013 archive has the shares aged 16–64
+and 65–74 and the dependency ratio, which do not separate them); an imported population-by-age table under
+the keys of :data:`AGE_GROUP_KEYS` brings them.
+
 Where the named population cannot be derived (no 75+ or 0–17 population is stored), the group value is
 withheld with the reason :data:`R_NO_WEIGHT`, unless the analyst allows it for the indicator
 (``notes.approximate_weight: allowed``): then it is weighted by the total population and marked
@@ -79,14 +83,25 @@ def _derivations() -> dict[str, list[Derivation]]:
         "labour_force": [_labour_force(p) for p in POPULATION_KEYS],
         "population_16_64": [_share_of_population("sotkanet:1280", p) for p in POPULATION_KEYS],
         "population_65_74": [_share_of_population("sotkanet:170", p) for p in POPULATION_KEYS],
+        # No bundled source has these; an imported population-by-age table under these keys brings them
+        # (Statistics Finland's 11re by one-year age, mapping mappings/statfin_11re_age_groups.yaml).
+        **{name: [_column(key)] for name, key in AGE_GROUP_KEYS.items()},
     }
+
+
+#: Keys of the imported population-by-age indicators that weigh rates per an age group (docs/statistics.md).
+AGE_GROUP_KEYS = {
+    "population_0_17": "statfin:11re:0-17",
+    "population_17_24": "statfin:11re:17-24",
+    "population_75_plus": "statfin:11re:75-",
+}
 
 
 #: Named denominator populations and the ways to derive each, in order of preference.
 DERIVATIONS: dict[str, list[Derivation]] = _derivations()
 #: Populations an indicator may name that kasvu knows but cannot derive from bundled data (withheld).
 KNOWN = (
-    "population_0_17", "population_17_24", "population_75_plus", "population_15_64", "population_18_64",
+    "population_15_64", "population_18_64",
     "population_15_plus", "population_20_plus", "entitled_to_vote",
 )  # fmt: skip
 
