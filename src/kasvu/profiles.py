@@ -31,7 +31,7 @@ dataclasses out).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +51,7 @@ from kasvu.readmodel import (
     combined_values,
     indicator_frame,
     info_of,
+    references_for_area,
     sync,
 )
 from kasvu.readmodel.schema import R_NO_COUNTS
@@ -167,9 +168,16 @@ class Profile:
 
 
 def load_inputs(
-    area_id: int, reference_ids: Sequence[int], indicator_ids: Sequence[int] | None, breakdown_id: int
+    area_id: int,
+    reference_ids: Sequence[int],
+    indicator_ids: Sequence[int] | None,
+    breakdown_id: int,
+    references_of: Mapping[int, Sequence[int]] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(metadata of the indicators, observations of area and references incl. computed group values)."""
+    """(metadata of the indicators, observations of area and references incl. computed group values).
+
+    ``references_of`` (indicator id → its references): each reference is read only for the indicators
+    compared with it (a survey's area is not computed for register indicators)."""
     meta = indicator_frame()
     if indicator_ids is not None:
         meta = meta.filter(pl.col("indicator_id").is_in(list(indicator_ids)))
@@ -177,8 +185,19 @@ def load_inputs(
     own = combined_values([area_id], ids, breakdown_id)
     # References are shown and tested only in the area's latest year of each indicator: read just those.
     latest = own.filter(pl.col("value").is_not_null())["year"].unique().to_list()
-    refs = combined_values(reference_ids, ids, breakdown_id, year_in=latest) if reference_ids else own.clear()
-    return meta, pl.concat([own, refs.select(own.columns)])
+    wanted = [r for r in reference_ids if r != area_id]
+    plan: dict[tuple[int, ...], list[int]] = {tuple(wanted): ids}
+    if references_of is not None:
+        plan = {}
+        for ind in ids:
+            refs = tuple(r for r in references_of.get(ind, ()) if r != area_id)
+            plan.setdefault(refs, []).append(ind)
+    parts = [
+        combined_values(list(refs), inds, breakdown_id, year_in=latest).select(own.columns)
+        for refs, inds in plan.items()
+        if refs and inds
+    ]
+    return meta, pl.concat([own, *parts])
 
 
 def build_profile(
@@ -201,9 +220,13 @@ def build_profile(
     t0 = time.perf_counter()
     sync()
     tree = area_tree()
-    refs = list(reference_ids) if reference_ids is not None else tree.default_references(area_id, until_year)
+    per_indicator: dict[int, list[int]] | None = None
+    if reference_ids is None:  # register data: region, county, Finland; a survey's indicators: its own area
+        refs, per_indicator = references_for_area(area_id, until_year, "profile", indicator_ids)
+    else:
+        refs = list(reference_ids)
     refs = [r for r in dict.fromkeys(refs) if r != area_id]
-    meta, obs = load_inputs(area_id, refs, indicator_ids, breakdown_id)
+    meta, obs = load_inputs(area_id, refs, indicator_ids, breakdown_id, per_indicator)
     t1 = time.perf_counter()
 
     def contained(ref_id: int, year: int) -> bool:
@@ -215,6 +238,7 @@ def build_profile(
     profile = compute_profile(
         tree.info(area_id), tree.infos(refs), meta, obs, contained, bands,
         public=public, lang=lang, years=years, alpha=alpha, breakdown_id=breakdown_id, until_year=until_year,
+        references_of=per_indicator,
     )  # fmt: skip
     profile.timings = {"read": t1 - t0, "total": time.perf_counter() - t0}
     return profile
@@ -234,8 +258,13 @@ def compute_profile(
     alpha: float = 0.05,
     breakdown_id: int = TOTAL,
     until_year: int | None = None,
+    references_of: Mapping[int, Sequence[int]] | None = None,
 ) -> Profile:
     """Assemble the profile from metadata and observations (disclosure, intervals, tests, bands).
+
+    ``references_of``: indicator id → the references it is compared with (the defaults differ for survey
+    indicators, :mod:`kasvu.readmodel.references`); None: every indicator with every reference. The
+    profile's references are then those some shown indicator is compared with (all, when none is).
 
     ``contained(ref_id, year)``: is the area part of the reference in ``year``, so that it is compared
     with the rest of the reference (asked only for the years compared). ``bands_of(pairs, kind)``: the
@@ -277,6 +306,15 @@ def compute_profile(
         .join(grid, on="year")
         .join(ref_sel, on=["indicator_id", "ref_id"], how="left")
     )
+    if references_of is not None:
+        allowed = pl.DataFrame(
+            [(i, r) for i, refs in references_of.items() for r in refs],
+            schema={"indicator_id": pl.Int64, "ref_id": pl.Int64},
+            orient="row",
+        )
+        pairs = pairs.join(allowed, on=["indicator_id", "ref_id"], how="semi")
+        used = set(pairs["ref_id"].to_list())
+        references = [r for r in references if r.id in used] if used else references
     tested = compare(pairs, alpha=alpha) if pairs.height else pairs
     # Trends over the shown years (published values only).
     trends = analysis.trends(own, alpha)

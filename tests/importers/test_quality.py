@@ -72,3 +72,32 @@ def test_break_in_series_marked_at_source_is_listed(bank, tmp_path):
     call_command("import_", "table", str(path))
     [warning] = warnings(["local:x"])
     assert (warning.year, warning.reason) == (2024, "break in series, as the source marks it")
+
+
+def test_indicator_page_shows_quality_warnings_to_analysts_only(bank, tmp_path, client):
+    """Issue 17: the warnings of `kasvu quality` on the indicator page, in fi/sv/en, for analysts only."""
+    from django.contrib.auth import get_user_model
+
+    from kasvu.accounts.models import Profile, Role
+
+    test_a_share_far_from_its_peers_is_flagged(bank, tmp_path)
+    url = "/indicators/local:meals/?area=municipality:179"
+    anonymous = client.get(url).content.decode()
+    assert client.get(url).status_code == 200 and 'id="quality"' not in anonymous
+    users = get_user_model().objects
+    viewer = users.create_user("viewer", password="a-long-test-password-1")
+    Profile.objects.create(user=viewer, role=Role.VIEWER)
+    client.force_login(viewer)
+    assert 'id="quality"' not in client.get(url).content.decode()
+    analyst = users.create_user("analyst", password="a-long-test-password-1")
+    Profile.objects.create(user=analyst, role=Role.ANALYST)
+    client.force_login(analyst)
+    expected = {
+        "": "Jyväskylä 2024: 95,0, kun saman vuoden 7 samantasoisen alueen mediaani on 21,0 ± 1,5",
+        "/sv": "Jyväskylä 2024: 95,0, mot medianen 21,0 ± 1,5 för 7 områden av samma slag samma år",
+        "/en": "Jyväskylä 2024: 95.0, against the median 21.0 ± 1.5 of 7 areas of the same kind in the same year",
+    }
+    for prefix, sentence in expected.items():
+        html = client.get(prefix + url).content.decode()
+        assert 'id="quality"' in html, prefix
+        assert sentence in html, prefix

@@ -33,12 +33,21 @@ SERIES = ["indicator_id", "area_id", "breakdown_id"]
 
 @dataclass(frozen=True)
 class Warning:
+    """One warning; ``reason`` in English for the command line, the other fields for pages to word it."""
+
     indicator: str
     area: str
     year: int
     breakdown: str
     value: float | None
     reason: str
+    check: str = ""  # "own series", "peers" or "break" (marked at the source)
+    area_id: int | None = None
+    change: float | None = None  # own series: the change from the year before
+    reference: float | None = None  # the median change (own series) or peers' median value
+    spread: float | None = None  # the median absolute deviation around it
+    z: float | None = None  # the modified z-score
+    n: int | None = None  # peers: how many areas of the kind were compared
 
     def __str__(self) -> str:
         value = "" if self.value is None else f" = {self.value:g}"
@@ -119,9 +128,10 @@ def warnings(indicator_keys: list[str] | None = None, years: list[int] | None = 
     out = []
     for row in flagged.iter_rows(named=True):
         ind = info[row["indicator_id"]]
+        change = row["value"] - _previous(frame, row) if row["check"] == "own series" else None
         if row["check"] == "own series":
             reason = (
-                f"change of {row['value'] - _previous(frame, row):+g} from the year before, against a typical "
+                f"change of {change:+g} from the year before, against a typical "
                 f"change of {row['reference']:+g} ± {row['spread']:g} in the area's own series (modified z "
                 f"{row['z']:.1f}): a possible error or break in series"
             )
@@ -138,7 +148,14 @@ def warnings(indicator_keys: list[str] | None = None, years: list[int] | None = 
                 breakdowns.get(row["breakdown_id"], ""),
                 row["value"],
                 reason,
-            )
+                check=row["check"],
+                area_id=row["area_id"],
+                change=change,
+                reference=row["reference"],
+                spread=row["spread"],
+                z=row["z"],
+                n=row["n"] if row["check"] == "peers" else None,
+            )  # fmt: skip
         )
     flagged_breaks = Observation.objects.filter(indicator_id__in=list(info), flags__gte=FLAG_BREAK_IN_SERIES)
     if years:
@@ -153,6 +170,8 @@ def warnings(indicator_keys: list[str] | None = None, years: list[int] | None = 
                     obs.breakdown.key,
                     obs.value,
                     "break in series, as the source marks it",
+                    check="break",
+                    area_id=obs.area_id,
                 )
             )
     return out

@@ -9,7 +9,9 @@ Every exit — web pages and their downloads, the API, the open-data bundle, the
 and gets one frame (:data:`VALUE_SCHEMA`, columns explained in :mod:`kasvu.readmodel.schema`): stored
 values, values computed from members for groups (:mod:`.groups`, one choice of weights), the read-side
 disclosure gate (:mod:`.disclosure`, one small-number rule) and 95 % intervals (:mod:`.intervals`).
-Areas, memberships by year, containment and default references: :func:`area_tree`. Indicators:
+Areas, memberships by year, containment and default references: :func:`area_tree`; what each
+indicator is compared with by default (a survey's own reference population for its indicators):
+:mod:`.references`. Indicators:
 :func:`indicator_frame`, :func:`indicator_infos`. Verdicts drawn from these frames: :mod:`kasvu.analysis`.
 
 Caches are private to the read model and keyed by the bank's data version (:mod:`.cache`).
@@ -32,6 +34,7 @@ from kasvu.readmodel.indicators import (
 from kasvu.readmodel.intervals import add_intervals
 from kasvu.readmodel.periods import Period, PeriodRange, UnknownPeriod
 from kasvu.readmodel.query import ValueQuery, combined_values, finish, read_values
+from kasvu.readmodel.references import all_references, references_by_indicator, references_for_area
 from kasvu.readmodel.schema import (
     COLUMN_MEANINGS,
     OBS_COLUMNS,
@@ -58,5 +61,5 @@ __all__ = [
     "PeriodRange", "UnknownPeriod", "ValueQuery", "add_intervals", "apply_disclosure", "area_tree",
     "areas_with_data", "bands_for", "breakdown_key", "clear_caches", "combined_values", "data_version",
     "finish", "group_values", "indicator_frame", "indicator_ids", "indicator_infos", "indicators_with_data",
-    "info_of", "pick_text", "population_indicator", "read_values", "sync", "use_backend", "value_kind",
+    "info_of", "pick_text", "population_indicator", "read_values", "references_by_indicator", "references_for_area", "all_references", "sync", "use_backend", "value_kind",
 ]  # fmt: skip

@@ -58,11 +58,16 @@ class AreaTree:
             for r in areas.select("area_id", "kind", "code", "name_fi", "name_sv", "name_en").iter_rows()
         }
         self._kind = {a: i.kind for a, i in self._info.items()}
+        self._by_key = {i.key: a for a, i in self._info.items()}
 
     # -- areas
 
     def info(self, area_id: int) -> AreaInfo:
         return self._info[area_id]
+
+    def id_of(self, key: str) -> int | None:
+        """The id of the area with this key ("group:west-uusimaa"), None if there is none."""
+        return self._by_key.get(key)
 
     def kind(self, area_id: int) -> str | None:
         return self._kind.get(area_id)
@@ -151,6 +156,8 @@ class AreaTree:
         region, county or sub-region the country. ``indicator`` (an indicator page): the same without the
         county. ``report``: the same as ``profile``, so that a report compares with what the page does;
         user groups (a survey's sample area is one) are references only when someone chooses them (issue 15).
+        These are the references of register data; a survey's indicators are compared with the survey's own
+        reference population (:func:`kasvu.readmodel.references.references_by_indicator`).
         """
         refs = self._profile_references(area_id, year)
         if purpose == "indicator":

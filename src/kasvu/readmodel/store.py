@@ -152,7 +152,7 @@ INDICATOR_SCHEMA: dict[str, Any] = {
     "themes": pl.List(pl.String), "threshold": pl.Int64, "generated": pl.Boolean, "attribution": pl.String,
     "licence": pl.String, "url": pl.String, "source": pl.String, "source_fi": pl.String,
     "source_sv": pl.String, "source_en": pl.String, "declared_kind": pl.String, "weight_name": pl.String,
-    "approximate_weight": pl.Boolean,
+    "approximate_weight": pl.Boolean, "reference_areas": pl.List(pl.String),
 }  # fmt: skip
 
 
@@ -180,9 +180,20 @@ def _indicators() -> pl.DataFrame:
                 "weight_name": str((i.notes or {}).get("weight", "")) if isinstance(i.notes, dict) else "",
                 "approximate_weight": isinstance(i.notes, dict)
                 and str(i.notes.get("approximate_weight", "")).lower() in ("allowed", "true", "yes"),
+                "reference_areas": _reference_areas(i),
             }
         )  # fmt: skip
     return pl.DataFrame(rows, schema=INDICATOR_SCHEMA)
+
+
+def _reference_areas(indicator: Any) -> list[str]:
+    """A survey indicator's own reference population (area keys, ``notes.reference_areas``, stored when the
+    survey is published); for a survey published before they were stored, the group named after it."""
+    notes = indicator.notes if isinstance(indicator.notes, dict) else {}
+    keys = notes.get("reference_areas")
+    if isinstance(keys, list):
+        return [str(k) for k in keys]
+    return [f"group:{indicator.source.key}"] if notes.get("survey") else []
 
 
 def indicator_rows() -> pl.DataFrame:

@@ -31,6 +31,7 @@ from kasvu.readmodel import (
     indicator_infos,
     population_indicator,
     read_values,
+    references_for_area,
     sync,
 )
 from kasvu.readmodel.store import import_runs
@@ -128,13 +129,16 @@ def groups_of(area: Area, year: int) -> list[Area]:
 def references_of(area: Area, year: int, chosen: Sequence[str] = ()) -> list[Area]:
     """The areas a report compares ``area`` with in ``year``: the web profile's defaults (region, county and
     country for a municipality, memberships of that year), so that a report and the page agree. User groups
-    (or any other area) only when ``chosen`` names them ("group:west-uusimaa", "region:01")."""
+    (or any other area) only when ``chosen`` names them ("group:west-uusimaa", "region:01"). A survey's own
+    area is among the defaults when the area has values of the survey's indicators: they are compared with
+    it (:mod:`kasvu.readmodel.references`)."""
     from kasvu.bank.areas import find_area
 
     if chosen:
         refs = [find_area(key) for key in chosen]
         return [r for r in dict.fromkeys(refs) if r.id != area.id]
-    return _areas(_tree().default_references(area.id, year, purpose="profile"))
+    _tree()
+    return _areas(references_for_area(area.id, year, "profile")[0])
 
 
 def fetch(
@@ -203,17 +207,31 @@ def population(
     return latest, provenance(runs, indicator_infos([ind], lang))
 
 
+def profile_verdicts(
+    area: Area, refs: Sequence[Area] | None, indicator_ids: Sequence[int] | None, year: int, *, public: bool
+) -> tuple[list[Area], pl.DataFrame]:
+    """(the references of the web's area profile, its comparisons as :func:`profile_comparisons` gives
+    them). ``refs`` None: the profile's defaults, which differ by indicator (a survey's indicators are
+    compared with the survey's own area, :mod:`kasvu.readmodel.references`)."""
+    prof = profiles.build_profile(
+        area.id, [r.id for r in refs] if refs is not None else None, public=public,
+        indicator_ids=indicator_ids, until_year=year,
+    )  # fmt: skip
+    return _areas([r.id for r in prof.references]), _comparison_frame(area, prof)
+
+
 def profile_comparisons(
-    area: Area, refs: Sequence[Area], indicator_ids: Sequence[int] | None, year: int, *, public: bool
+    area: Area, refs: Sequence[Area] | None, indicator_ids: Sequence[int] | None, year: int, *, public: bool
 ) -> pl.DataFrame:
     """The comparisons of the web's area profile (:func:`kasvu.profiles.build_profile`) of ``area`` with
     ``refs`` over ``indicator_ids`` (None: every indicator, as the web page): the same tests, adjusted
     (Benjamini–Hochberg) over the same profile, in each indicator's latest year up to ``year``. Columns
     ``indicator_id``, ``area_id``, ``ref_id``, ``year``, ``verdict``, ``p_value``, ``p_adjusted``,
     ``test_reason``."""
-    prof = profiles.build_profile(
-        area.id, [r.id for r in refs], public=public, indicator_ids=indicator_ids, until_year=year
-    )
+    return profile_verdicts(area, refs, indicator_ids, year, public=public)[1]
+
+
+def _comparison_frame(area: Area, prof: profiles.Profile) -> pl.DataFrame:
     rows = [
         (
             row.indicator.id,

@@ -133,7 +133,10 @@ def protected_estimates(survey: Survey, reader: Any, *, create_total_area: bool 
     return Estimates(table=table, groups=estimate_groups, total_area=total, generated=responses.generated)
 
 
-def indicator_metas(survey: Survey, codebook: Codebook) -> list[IndicatorMeta]:
+def indicator_metas(survey: Survey, codebook: Codebook, reference_area: str = "") -> list[IndicatorMeta]:
+    """The survey's indicators. ``reference_area`` (bank area key of the survey's total) is stored as the
+    indicators' own reference population (``notes.reference_areas``): what their values are compared with
+    by default (:mod:`kasvu.readmodel.references`)."""
     metas = []
     for ind in codebook.indicators:
         q = codebook.question(ind.question)
@@ -177,6 +180,7 @@ def indicator_metas(survey: Survey, codebook: Codebook) -> list[IndicatorMeta]:
                     "who answered. Numerator and denominator are not given: a weighted estimate is "
                     "not a ratio of counts.",
                     "survey": survey.key,
+                    **({"reference_areas": [reference_area]} if ":" in reference_area else {}),
                 },
                 suppression_threshold=codebook.suppression_threshold,
             )
@@ -219,7 +223,7 @@ def to_batch(survey: Survey, codebook: Codebook, estimates: Estimates) -> Parsed
         (pl.col("lower") * factor).round(DIGITS).alias("ci_lower"),
         (pl.col("upper") * factor).round(DIGITS).alias("ci_upper"),
     )
-    metas = indicator_metas(survey, codebook)
+    metas = indicator_metas(survey, codebook, estimates.total_area)
     stale = _stale(metas, obs, FLAG_SUPPRESSED_AT_SOURCE + (FLAG_GENERATED if estimates.generated else 0))
     return ParsedBatch(
         source_file=f"survey {survey.key}",

@@ -46,10 +46,20 @@ class Context:
     refs: list[AreaInfo]
     year: int
     tx: Texts
+    #: Indicator id → the references it is compared with (the defaults differ for a survey's indicators,
+    #: :mod:`kasvu.readmodel.references`); None: every indicator with every reference (chosen references).
+    refs_of: dict[int, list[int]] | None = None
 
     @property
     def lang(self) -> str:
         return self.tx.lang
+
+    def refs_for(self, indicator_id: int) -> list[AreaInfo]:
+        """The references this indicator is compared with, in the report's order."""
+        if self.refs_of is None:
+            return self.refs
+        mine = set(self.refs_of.get(indicator_id, ()))
+        return [r for r in self.refs if r.id in mine]
 
 
 @register("profile")
@@ -63,21 +73,30 @@ def build(request: ReportRequest) -> Report:
         raise ReportNotAvailable(str(exc)) from None
     ref_keys = [k.strip() for k in request.options.get("references", "").split(",") if k.strip()]
     try:
-        refs = d.references_of(area, request.year, ref_keys)
+        chosen_refs = d.references_of(area, request.year, ref_keys) if ref_keys else None
     except (AreaNotFound, AmbiguousArea) as exc:
         raise ReportNotAvailable(f"Reference area: {exc}") from None
     indicators = d.find_indicators(request.indicators or None)
     years = (request.year - WINDOW_YEARS + 1, request.year)
-    data = d.fetch(indicators, [area], refs, years, lang=request.lang, public=request.public)
-    # Tested over the same family as the web page (every indicator unless some are chosen), then shown.
+    # Tested over the same family as the web page (every indicator unless some are chosen), against the
+    # web profile's references (by default: region, county and Finland; a survey's own area for its
+    # indicators), then shown.
     chosen = [i.id for i in indicators] if request.indicators else None
-    data.comparisons = d.profile_comparisons(area, refs, chosen, request.year, public=request.public)
+    refs, comparisons = d.profile_verdicts(area, chosen_refs, chosen, request.year, public=request.public)
+    data = d.fetch(indicators, [area], refs, years, lang=request.lang, public=request.public)
+    data.comparisons = comparisons
+    refs_of = None
+    if chosen_refs is None:
+        refs_of = {}
+        for ind, ref in comparisons.select("indicator_id", "ref_id").iter_rows():
+            refs_of.setdefault(int(ind), []).append(int(ref))
     ctx = Context(
         data,
         d.area_info(area, request.lang),
         [d.area_info(r, request.lang) for r in refs],
         request.year,
         Texts(request.lang, request.phrases),
+        refs_of,
     )
     report = compose(ctx)
     report.slug = f"profile-{area.code}-{request.year}-{request.lang}"
@@ -180,7 +199,11 @@ def _summary(
             Cell(nar.shown(aest, measure(info), lang)),
         ]
         said: list[tuple[str, str]] = []
+        compared = {r.id for r in ctx.refs_for(info.id)}
         for r in ctx.refs:
+            if r.id not in compared:  # not this indicator's reference (a survey's area, a register region)
+                cells.append(Cell(""))
+                continue
             rest = estimate(vals.get((info.id, r.id, y)), r.name)
             theirs = vw.Side(
                 r.name, vw.shown(rest.value, info.unit, info.decimals, lang), hidden=rest.suppressed
@@ -249,7 +272,8 @@ def _section(
     aest = estimate(arow, a.name)
     sentences = [nar.value_sentence(aest, m, lang, tx.phrases)]
     findings = []
-    for ref in ctx.refs:
+    refs = ctx.refs_for(info.id)
+    for ref in refs:
         v = (cmp.get((info.id, a.id, ref.id, year)) or {}).get("verdict") or ""
         s = nar.comparison_sentence(
             aest, estimate(vals.get((info.id, ref.id, year)), ref.name), v, m, lang, tx.phrases
@@ -266,7 +290,7 @@ def _section(
         "generated" if info.generated else "text",
     )
 
-    series = [a, *ctx.refs]
+    series = [a, *refs]
     years = sorted({y for (i, ar, y) in vals if i == info.id and ar == a.id})
     points, rows = [], []
     for y in years:
@@ -312,7 +336,7 @@ def _section(
                 tx,
             )
         )
-        for r in ctx.refs
+        for r in refs
     ]
     table.notes.insert(
         0,

@@ -25,12 +25,15 @@ from kasvu.readmodel import (
     ValueQuery,
     area_tree,
     areas_with_data,
+    indicator_frame,
     indicators_with_data,
     pick_text,
     read_values,
+    references_by_indicator,
     sync,
 )
 from kasvu.rights import RIGHTS
+from kasvu.web.views import quality
 from kasvu.web.views.common import (
     KIND_LABELS,
     area_options,
@@ -141,7 +144,9 @@ def read_view(request: HttpRequest, key: str) -> IndicatorView:
     if len(areas) == 1 and areas[0].kind in ("municipality", "district", "group"):
         # One area alone says little: show it against its region (of the year asked for, else today's)
         # and the country, as its profile does.
-        refs = tree.default_references(areas[0].id, year, purpose="indicator")
+        # A survey's indicator: against the survey's own area (kasvu.readmodel.references).
+        meta = indicator_frame().filter(pl.col("indicator_id") == ind.id)
+        refs = references_by_indicator(tree, meta, areas[0].id, year, "indicator").get(ind.id, [])
         by_id = Area.objects.in_bulk(refs)
         areas += [by_id[r] for r in refs if r in by_id]
     series = read_values(ValueQuery(indicators=[ind.id], areas=[a.id for a in areas], public=public))
@@ -378,6 +383,7 @@ def indicator(request: HttpRequest, key: str) -> HttpResponse:
         "no_map": no_map,
         "metadata": _metadata(ind),
         "comparisons": _comparisons(view),
+        "quality": quality.for_indicator(request, ind),
         "query": query,
         "generated": generated,
         "area_slots": [options_html(area_options(), k) for k in ([a.key for a in view.areas] + [""] * 5)[:5]],
