@@ -29,6 +29,8 @@ The clusters (ports 8194/8195), the servers (8181/8182) and Redis database 6 are
 from __future__ import annotations
 
 import argparse
+import contextlib
+import http.client
 import json
 import os
 import platform
@@ -41,6 +43,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -50,6 +53,39 @@ KASVU = str(ROOT / ".venv" / "bin" / "kasvu")
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 REPLICA_SH = str(ROOT / "scripts" / "replica.sh")
 INDICATOR = "demo:child-welfare-notifications"
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+CORES = 2  # the targets are for the 2-core machine
+#: The machine reference (plain sqlite3 executemany rows/s) of the quiet 2-core machine (benchmarks/RESULTS.md):
+#: CPU ms scaled by reference / this are what the same work would cost there.
+QUIET_REFERENCE = 276_000
+
+
+def _stat(pid: str) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2 :].split()  # fields from the state on (field 3)
+
+
+def cpu_seconds(groups: list[int], parents: list[int]) -> float:
+    """CPU time (user + system) of every process in these process groups and of these processes and
+    their children (a PostgreSQL postmaster and its backends), including finished children's."""
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        f = _stat(pid)
+        if f is None:
+            continue
+        ppid, pgid = int(f[1]), int(f[2])
+        if pgid in groups or int(pid) in parents or ppid in parents:
+            total += int(f[11]) + int(f[12])  # utime, stime
+            if int(pid) in parents or pgid == int(pid):
+                total += int(f[13]) + int(f[14])  # cutime, cstime of the reaped children
+    return total / TICK
 
 
 def pct(values: list[float], q: float) -> float:
@@ -75,6 +111,13 @@ class Setup:
             "KASVU_RATE_LIMIT_API_TOKEN": "1000000/60",
             "KASVU_RATE_LIMIT_API_TOKEN_ATTEMPTS": "1000000/60",
         }
+
+    def postmasters(self) -> list[int]:
+        pids = []
+        for cluster in (self.primary, self.replica):
+            with contextlib.suppress(OSError, ValueError, IndexError):  # a killed replica has none
+                pids.append(int((cluster / "postmaster.pid").read_text().split()[0]))
+        return pids
 
     def sh(self, *cmd: str, check: bool = True) -> str:
         out = subprocess.run(cmd, env=self.env, capture_output=True, text=True)
@@ -155,6 +198,7 @@ class Servers:
                 [KASVU, "serve", "--port", str(port), "--workers", "2"], env=self.setup.env,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
             ))  # fmt: skip
+        self.groups = [proc.pid for proc in self.procs]  # each server is a session (process group) of its own
         bases = [f"http://127.0.0.1:{p}" for p in self.setup.ports]
         for base in bases:
             for _ in range(240):
@@ -179,6 +223,7 @@ class Result:
         self.reads: dict[str, int] = {}
         self.cache: dict[str, int] = {}
         self.seconds = 0.0
+        self.app_cpu = self.db_cpu = 0.0  # seconds of CPU of the app servers and of PostgreSQL
         self.lock = threading.Lock()
 
     def add(self, ms: float, ok: bool, read: str, cache: str) -> None:
@@ -188,28 +233,68 @@ class Result:
             self.reads[read] = self.reads.get(read, 0) + 1
             self.cache[cache] = self.cache.get(cache, 0) + 1
 
+    def cpu_ms(self) -> tuple[float, float]:
+        """CPU ms per request of the app servers (WSGI server included) and of PostgreSQL."""
+        n = max(len(self.latencies), 1)
+        return self.app_cpu * 1000 / n, self.db_cpu * 1000 / n
+
     def line(self, reference: float) -> str:
         n = len(self.latencies)
         rate = n / self.seconds if self.seconds else 0.0
+        app, db = self.cpu_ms()
+        capacity = CORES * 1000 / (app + db) if app + db else 0.0
         return (f"{n} requests, {rate:.0f} req/s ({rate / reference * 1e6:.0f} per million reference rows/s), "
                 f"median {statistics.median(self.latencies):.1f} ms, p95 {pct(self.latencies, 0.95):.1f} ms, "
-                f"errors {self.errors}, read from {self.reads}, page cache {self.cache}")  # fmt: skip
+                f"errors {self.errors}, read from {self.reads}, page cache {self.cache}; "
+                f"CPU per request: app {app:.1f} ms + PostgreSQL {db:.1f} ms "
+                f"(at most {capacity:.0f} req/s on {CORES} cores; {app * reference / QUIET_REFERENCE:.1f} ms app "
+                f"at a quiet machine's reference)")  # fmt: skip
+
+
+_CONNECTIONS = threading.local()
+#: Clients keep their connection open between requests, as browsers and proxies do (``--no-keep-alive``: not).
+KEEP_ALIVE = [True]
+
+
+def _connection(netloc: str, fresh: bool = False) -> http.client.HTTPConnection:
+    pool = _CONNECTIONS.__dict__.setdefault("pool", {})
+    if fresh or netloc not in pool or not KEEP_ALIVE[0]:
+        if netloc in pool:
+            pool[netloc].close()
+        pool[netloc] = http.client.HTTPConnection(netloc, timeout=60)
+    return pool[netloc]
 
 
 def fetch(url: str, headers: dict[str, str], result: Result) -> None:
     t = time.perf_counter()
     read = cache = "-"
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60) as r:
+    parts = urllib.parse.urlsplit(url)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    asked = {"Accept-Encoding": "gzip", **headers}  # as every browser asks
+    if not KEEP_ALIVE[0]:
+        asked["Connection"] = "close"
+    ok = False
+    for attempt in range(2):  # a kept connection the server has closed meanwhile: once more, on a new one
+        try:
+            conn = _connection(parts.netloc, fresh=attempt > 0)
+            conn.request("GET", target, headers=asked)
+            r = conn.getresponse()
             r.read()
             ok = r.status == 200
             read, cache = r.headers.get("X-Kasvu-Read", "-"), r.headers.get("X-Kasvu-Cache", "-")
-    except (OSError, urllib.error.HTTPError):
-        ok = False
+            if r.will_close or not KEEP_ALIVE[0]:
+                conn.close()
+            break
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            if attempt:
+                break
+        except OSError:
+            break
     result.add((time.perf_counter() - t) * 1000, ok, read, cache)
 
 
-def run_load(jobs: list[tuple[str, dict[str, str]]], clients: int, midway=None) -> Result:
+def run_load(jobs: list[tuple[str, dict[str, str]]], clients: int, meter, midway=None) -> Result:
+    """The jobs by ``clients`` concurrent clients; ``meter()`` gives (app, PostgreSQL) CPU seconds so far."""
     result = Result()
     queue = list(reversed(jobs))
     lock = threading.Lock()
@@ -229,12 +314,15 @@ def run_load(jobs: list[tuple[str, dict[str, str]]], clients: int, midway=None) 
             fetch(url, headers, result)
 
     threads = [threading.Thread(target=worker) for _ in range(clients)]
+    app0, db0 = meter()
     t0 = time.perf_counter()
     for th in threads:
         th.start()
     for th in threads:
         th.join()
     result.seconds = time.perf_counter() - t0
+    app1, db1 = meter()
+    result.app_cpu, result.db_cpu = app1 - app0, db1 - db0
     return result
 
 
@@ -244,39 +332,44 @@ def round_(setup: Setup, args: argparse.Namespace, reference: float, codes: list
     seconds, summary = setup.import_one_value(args.languages)
     print(f"  import + precompute: {seconds:.1f} s ({summary})", flush=True)
     out["import_s"] = seconds
-    with Servers(setup) as bases:
-        first = Result()
-        t0 = time.perf_counter()
-        for i, code in enumerate(codes[:12]):
-            fetch(f"{bases[i % 2]}/areas/municipality/{code}/", {}, first)
-        first.seconds = time.perf_counter() - t0
+    servers = Servers(setup)
+    with servers as bases:
+
+        def meter() -> tuple[float, float]:
+            return cpu_seconds(servers.groups, []), cpu_seconds([], setup.postmasters())
+
+        first = run_load([(f"{bases[i % 2]}/areas/municipality/{code}/", {}) for i, code in enumerate(codes[:12])],
+                         1, meter)  # fmt: skip
         print(f"  first profile pages, fresh servers, 12 municipalities: p95 {pct(first.latencies, 0.95):.1f} ms "
               f"(max {max(first.latencies):.1f}), {first.line(reference)}", flush=True)  # fmt: skip
-        out["first_p95"] = pct(first.latencies, 0.95)
+        out["first_p95"], out["first_cpu_ms"] = pct(first.latencies, 0.95), sum(first.cpu_ms())
         rnd = random.Random(19)
         anon = [
             (f"{bases[i % 2]}/areas/municipality/{rnd.choice(codes)}/", {}) for i in range(args.anonymous)
         ]
-        a = run_load(anon, args.clients)
+        a = run_load(anon, args.clients, meter)
         print(f"  anonymous profiles, {args.clients} clients: {a.line(reference)}", flush=True)
         out["anon_rps"], out["anon_p95"], out["anon_errors"] = (
             len(a.latencies) / a.seconds,
             pct(a.latencies, 0.95),
             a.errors,
         )
+        out["anon_cpu_ms"] = sum(a.cpu_ms())
         cookie = {"Cookie": f"sessionid={session}"}
         signed = [
             (f"{bases[i % 2]}/areas/municipality/{rnd.choice(codes)}/", cookie) for i in range(args.signed_in)
         ]
-        s = run_load(signed, args.clients)
+        s = run_load(signed, args.clients, meter)
         print(f"  signed-in profiles, {args.clients} clients: {s.line(reference)}", flush=True)
         out["signed_p95"], out["signed_errors"] = pct(s.latencies, 0.95), s.errors
+        out["signed_cpu_ms"] = sum(s.cpu_ms())
         out["write_visible"] = float(write_then_read(bases, token))
         mixed = mixed_jobs(bases, codes, cookie, args.mixed, rnd)
-        m = run_load(mixed, args.clients, midway=lambda: setup.sh(REPLICA_SH, "kill", str(setup.replica)))
+        m = run_load(mixed, args.clients, meter, midway=lambda: setup.sh(REPLICA_SH, "kill", str(setup.replica)))
         print(f"  mixed workload, replica killed half-way: {m.line(reference)}", flush=True)
         out["mixed_errors"], out["mixed_replica_reads"] = m.errors, m.reads.get("replica", 0)
         out["mixed_rps"], out["mixed_p95"] = len(m.latencies) / m.seconds, pct(m.latencies, 0.95)
+        out["mixed_cpu_ms"] = sum(m.cpu_ms())
     setup.replica_up()
     return out
 
@@ -336,6 +429,7 @@ def main() -> None:
     parser.add_argument("--ports", type=int, nargs=2, default=[8181, 8182])
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/6")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--setup-only", action="store_true", help="set up (clusters, demo) and stop")
     parser.add_argument(
         "--languages",
         nargs="+",
@@ -353,6 +447,8 @@ def main() -> None:
 
     setup = Setup(args)
     setup.clusters()
+    if args.setup_only:
+        return
     codes = json.loads(setup.django(
         "import json; from kasvu.bank.models import Area\n"
         "print(json.dumps(sorted(Area.objects.filter(kind='municipality', valid_to__isnull=True, "
@@ -378,9 +474,28 @@ def main() -> None:
         )
         rounds.append({**round_(setup, args, reference, codes, session, token), "reference": reference})
     print("\nmedians over", len(rounds), "rounds:")
-    for key in rounds[0]:
-        print(f"  {key:22s} {statistics.median(r[key] for r in rounds):12.1f}")
+    med = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
+    for key, value in med.items():
+        print(f"  {key:22s} {value:12.1f}")
     print(json.dumps(rounds))
+    print(f"\nissue 19's targets (medians of {len(rounds)} rounds, load average now {os.getloadavg()[0]:.1f}):")
+    for text, met in verdicts(med):
+        print(f"  {'met    ' if met else 'NOT met'}  {text}")
+
+
+def verdicts(med: dict[str, float]) -> list[tuple[str, bool]]:
+    """Each of issue 19's targets with the measured median, and whether it is met."""
+    return [
+        (f"first profile page after an import, fresh servers: p95 {med['first_p95']:.0f} ms <= 300 ms",
+         med["first_p95"] <= 300),
+        (f"anonymous profiles, 8 clients: {med['anon_rps']:.0f} req/s >= 200", med["anon_rps"] >= 200),
+        (f"anonymous profiles, 8 clients: p95 {med['anon_p95']:.0f} ms <= 100 ms", med["anon_p95"] <= 100),
+        (f"signed-in profiles (uncached): p95 {med['signed_p95']:.0f} ms <= 200 ms", med["signed_p95"] <= 200),
+        (f"replica: {med['mixed_replica_reads']:.0f} reads served by it under load, errors "
+         f"{med['mixed_errors'] + med['anon_errors'] + med['signed_errors']:.0f} (killed half-way)",
+         med["mixed_replica_reads"] > 0 and med["mixed_errors"] + med["anon_errors"] + med["signed_errors"] == 0),
+        ("a write is visible to its writer at once", med["write_visible"] == 1.0),
+    ]  # fmt: skip
 
 
 if __name__ == "__main__":

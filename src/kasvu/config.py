@@ -90,6 +90,7 @@ class Config:
     replica_urls: list[str] = field(default_factory=list)
     replica_max_lag: float = 10.0
     precompute: bool = True
+    page_state_ttl: float = 1.0
 
     @classmethod
     def from_env(cls) -> Config:
@@ -120,6 +121,7 @@ class Config:
             replica_urls=_list("KASVU_DATABASE_REPLICA_URLS", []),
             replica_max_lag=_seconds("KASVU_REPLICA_MAX_LAG", 10.0),
             precompute=_bool("KASVU_PRECOMPUTE", True),
+            page_state_ttl=_seconds("KASVU_PAGE_STATE_TTL", 1.0),
         )
 
 

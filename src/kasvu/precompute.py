@@ -13,6 +13,11 @@ It runs in a background thread of the process that changed the data (:func:`requ
 after every new suppression pattern (made by those). Requests that come while it runs are coalesced: the
 job starts again once for the newest version. ``kasvu import`` and ``kasvu areas`` wait for it and show
 its progress in their summary (:func:`wait`); ``kasvu precompute`` runs it by hand.
+
+A finished job leaves a mark for its data version in the shared cache (:func:`done`). ``kasvu demo load``
+does not wait for the job (:func:`skipped`): ``kasvu serve`` starts ``kasvu precompute --if-needed`` in the
+background when the mark of the current version is missing, and pages that come before it compute
+themselves (:func:`profile_summary`), as correct as ever, only slower.
 """
 
 from __future__ import annotations
@@ -59,7 +64,7 @@ _LOCK = threading.Lock()
 _PROGRESS = Progress()
 _THREAD: threading.Thread | None = None
 _AGAIN = threading.Event()
-_DEFERRED = {"depth": 0, "pending": False}
+_DEFERRED = {"depth": 0, "pending": False, "skip": 0}
 _REQUESTS = [0]  # jobs started or asked for again, so that a command reports only its own
 
 
@@ -153,7 +158,49 @@ def run(
                 progress(state)
     state.running = False
     state.seconds = time.perf_counter() - started
+    _mark(state.version, langs)
     return state
+
+
+# ---------------------------------------------------------------------------
+# Marks: which data version has been computed ahead, and who is computing it
+
+_MARK = "precomputed"
+_CLAIM = "precomputing"
+#: A claim lapses after this many seconds (a job that died leaves no lasting claim).
+CLAIM_SECONDS = 1800
+
+
+def _store_and_namespace(version: Any = None) -> tuple[Any, str]:
+    from kasvu.readmodel import data_version
+    from kasvu.sharedcache import VersionedStore
+
+    store = VersionedStore()
+    return store, store.namespace(data_version() if version is None else version)
+
+
+def _mark(version: Any, langs: Sequence[str]) -> None:
+    store, namespace = _store_and_namespace(version)
+    store.put(namespace, _MARK, tuple(sorted(langs)))
+
+
+def done(languages: Sequence[str] | None = None) -> bool:
+    """Has the job finished for the current data version (in every language asked for, default all)?"""
+    langs = set(languages or [code for code, _name in settings.LANGUAGES])
+    store, namespace = _store_and_namespace()
+    kept = store.get(namespace, _MARK)
+    return kept is not None and langs <= set(kept)
+
+
+def claim() -> bool:
+    """Take the current data version's job for this process; False when another process has it."""
+    from kasvu.sharedcache import safely
+
+    store, namespace = _store_and_namespace()
+    try:
+        return bool(safely(store._cache, "add", f"{namespace}:{_CLAIM}", 1, CLAIM_SECONDS))
+    except Exception:  # no shared cache: compute anyway (on demand would cost the same)
+        return True
 
 
 def _job() -> None:
@@ -188,6 +235,8 @@ def request(**_: Any) -> None:
     if not enabled():
         return
     with _LOCK:
+        if _DEFERRED["skip"]:
+            return
         if _DEFERRED["depth"]:
             _DEFERRED["pending"] = True
             return
@@ -224,6 +273,18 @@ def deferred() -> Iterator[None]:
                 _DEFERRED["pending"] = False
         if start:
             request()
+
+
+@contextmanager
+def skipped() -> Iterator[None]:
+    """Requests made inside start no job (``kasvu demo load``: ``kasvu serve`` starts it, :func:`done`)."""
+    with _LOCK:
+        _DEFERRED["skip"] += 1
+    try:
+        yield
+    finally:
+        with _LOCK:
+            _DEFERRED["skip"] -= 1
 
 
 def wait(progress: Callable[[Progress], None] | None = None, poll: float = 0.5) -> Progress | None:

@@ -28,7 +28,8 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,6 +179,17 @@ def to_primary() -> None:
     state = _READS.get()
     if state is not None:
         state.alias = None
+
+
+@contextmanager
+def reading(alias: str | None) -> Iterator[None]:
+    """Reads inside go to ``alias`` (a replica), or the primary for None; for work before
+    :class:`ReplicaMiddleware` has run (the early page cache reads the data version so)."""
+    token = _READS.set(_Reads(alias=alias))
+    try:
+        yield
+    finally:
+        _READS.reset(token)
 
 
 def reading_connection() -> Any:

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Cached anonymous pages without a session are answered here, before any session, user or CSRF work.
+    "kasvu.web.pagecache.EarlyPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kasvu.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -108,6 +110,9 @@ def _database() -> dict[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(CONFIG.data_dir / "kasvu.sqlite3"),
+        # One connection per server thread, kept: opening one (with the PRAGMAs below) cost more CPU than
+        # serving a cached page (benchmarks/RESULTS.md, issue 19).
+        "CONN_MAX_AGE": None,
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
@@ -187,6 +192,9 @@ KASVU = {
     "SUPPRESSION_THRESHOLD": 5,
     # The job after every change that computes profiles ahead (kasvu.precompute); tests run it themselves.
     "PRECOMPUTE": CONFIG.precompute and not TESTING,
+    # Seconds a server process reuses the data version it read for the page cache (kasvu.web.pagecache):
+    # another process's import is seen within this time. Tests read it every request.
+    "PAGE_STATE_TTL": 0.0 if TESTING else CONFIG.page_state_ttl,
 }
 
 LOGGING = {

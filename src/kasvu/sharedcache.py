@@ -90,14 +90,18 @@ def caches_setting(redis_url: str | None, prefix: str, timeout: int = TIMEOUT) -
 
 
 def safely(cache: Any, operation: str, *args: Any) -> Any:
-    """``cache.operation(*args)``; with the database cache inside a savepoint, so that a failure (a table not
-    migrated yet, a lost race) cannot abort the caller's transaction on PostgreSQL. Errors propagate."""
+    """``cache.operation(*args)``; with the database cache inside a transaction's savepoint, so that a failure
+    (a table not migrated yet, a lost race) cannot abort the caller's transaction on PostgreSQL. Errors
+    propagate. Outside a transaction there is nothing to abort: no savepoint (on SQLite, whose
+    transactions are IMMEDIATE here, a transaction around a read would take the write lock)."""
     from django.core.cache.backends.db import BaseDatabaseCache
-    from django.db import router, transaction
+    from django.db import connections, router, transaction
 
     if isinstance(cache, BaseDatabaseCache):
-        with transaction.atomic(using=router.db_for_write(cache.cache_model_class)):
-            return getattr(cache, operation)(*args)
+        alias = router.db_for_write(cache.cache_model_class)
+        if connections[alias].in_atomic_block:
+            with transaction.atomic(using=alias):
+                return getattr(cache, operation)(*args)
     return getattr(cache, operation)(*args)
 
 

@@ -98,3 +98,56 @@ def test_anonymous_api_answers_are_cached_and_token_holders_bypass_it(client, de
 def test_the_query_order_does_not_matter(client, demo_data):
     client.get("/api/v1/areas?limit=2&kind=municipality")
     assert client.get("/api/v1/areas?kind=municipality&limit=2")["X-Kasvu-Cache"] == "hit"
+
+
+def test_a_cached_hit_is_answered_before_any_session_user_or_csrf_work(client, demo_data):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = client.get(PROFILE)
+    with CaptureQueriesContext(connection) as queries:
+        hit = client.get(PROFILE)
+    assert hit["X-Kasvu-Cache"] == "hit" and hit.content == first.content
+    touched = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "django_session" not in touched and "auth_user" not in touched
+    assert "bank_area" not in touched  # nothing of the page is built again
+    # the whole stack's headers are kept with the page and given again
+    for name in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Content-Language"):
+        assert hit[name] == first[name], name
+    assert "Cookie" in hit["Vary"] and "Accept-Language" in hit["Vary"]
+
+
+def test_a_client_that_takes_gzip_gets_the_stored_gzip(client, demo_data):
+    import gzip
+
+    plain = client.get(PROFILE)
+    zipped = client.get(PROFILE, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert zipped["X-Kasvu-Cache"] == "hit" and zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == plain.content
+    assert len(zipped.content) < len(plain.content) / 4
+    assert "Accept-Encoding" in zipped["Vary"] and "Content-Encoding" not in client.get(PROFILE)
+
+
+def test_a_visitor_with_a_session_cookie_is_never_given_an_early_page(demo_data):
+    signed_in = Client()
+    signed_in.force_login(_analyst())
+    Client().get("/en" + PROFILE)  # cached for anonymous visitors
+    mine = signed_in.get("/en" + PROFILE)
+    assert "X-Kasvu-Cache" not in mine and "analyst-anna" in mine.content.decode()
+
+
+def test_the_data_version_is_read_at_most_once_a_second_per_process(client, demo_data, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kasvu.web import pagecache
+
+    settings.KASVU = {**settings.KASVU, "PAGE_STATE_TTL": 60.0}
+    pagecache.forget_state()
+    client.get(PROFILE)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(PROFILE)["X-Kasvu-Cache"] == "hit"
+    assert not any("bank_importrun" in q["sql"] for q in queries.captured_queries)
+    load_demo(keys=("demo:child-welfare-notifications",), codes=["755"])  # in this process: seen at once
+    assert client.get(PROFILE)["X-Kasvu-Cache"] == "miss"
+    pagecache.forget_state()

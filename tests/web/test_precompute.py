@@ -78,3 +78,38 @@ def test_a_change_of_a_groups_members_asks_for_a_job_once_committed(
     with django_capture_on_commit_callbacks(execute=True):
         Membership.objects.filter(group=group).first().delete()  # as the admin would
     assert asked
+
+
+def test_a_finished_job_marks_its_data_version_and_one_process_claims_it(demo_data):
+    from .conftest import load_demo
+
+    assert not precompute.done(["en"])
+    precompute.run(languages=["en"])
+    assert precompute.done(["en"]) and not precompute.done(["fi", "en"])
+    assert precompute.claim() and not precompute.claim()  # a second server starts no second job
+    load_demo(keys=("demo:child-welfare-notifications",), codes=["755"])  # a new data version
+    assert not precompute.done(["en"]) and precompute.claim()
+
+
+def test_requests_inside_skipped_start_no_job(monkeypatch, settings):
+    settings.KASVU = {**settings.KASVU, "PRECOMPUTE": True}
+    monkeypatch.setattr(precompute, "_THREAD", None)
+    before = precompute.requests_so_far()
+    with precompute.skipped():
+        precompute.request()
+        with precompute.deferred():
+            precompute.request()
+    assert precompute._THREAD is None and precompute.requests_so_far() == before
+
+
+def test_if_needed_computes_once_per_data_version(demo_data):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("precompute", "--if-needed", "--language", "en", stdout=out)
+    assert "precomputed for visitors" in out.getvalue()
+    again = StringIO()
+    call_command("precompute", "--if-needed", "--language", "en", stdout=again)
+    assert again.getvalue() == ""

@@ -16,6 +16,7 @@ class WebConfig(AppConfig):
         from kasvu.web import pagecache
 
         observations_changed.connect(precompute.request, dispatch_uid="kasvu.precompute.request")
+        observations_changed.connect(pagecache.forget_state, dispatch_uid="kasvu.web.pagecache.forget")
         post_save.connect(precompute.on_membership_change, dispatch_uid="kasvu.precompute.membership_saved")
         post_delete.connect(
             precompute.on_membership_change, dispatch_uid="kasvu.precompute.membership_deleted"

@@ -27,10 +27,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         from kasvu import precompute
 
-        before = precompute.requests_so_far()
-        with precompute.deferred():  # one job after everything is loaded
+        # No waiting for the profiles to be computed ahead (minutes for 1,290 profiles): `kasvu serve`
+        # starts that in the background (precompute.done), and a page asked for before computes itself.
+        with precompute.skipped():
             self._load(**opts)
-        precompute.report(self.stdout.write, since=before)
+        if precompute.enabled():
+            self.stdout.write(
+                "Profiles are computed ahead in the background once `kasvu serve` starts "
+                "(or now: `kasvu precompute`)."
+            )
 
     def _load(self, **opts: Any) -> None:
         say = self.stdout.write

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 from typing import Any
 
 from django.core.management import call_command
@@ -16,6 +17,14 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=min(4, multiprocessing.cpu_count() * 2))
+        parser.add_argument(
+            "--threads", type=int, default=4,
+            help="Threads per worker (gunicorn's gthread worker; 1: the sync worker). Threads keep "
+            "connections alive between requests and answer cached pages while another thread waits.",
+        )  # fmt: skip
+        parser.add_argument(
+            "--access-log", action="store_true", help="Log every request (a proxy in front usually does)."
+        )
         parser.add_argument(
             "--dev", action="store_true", help="Django's development server with auto-reload."
         )
@@ -32,15 +41,45 @@ class Command(BaseCommand):
             def load_config(self) -> None:
                 self.cfg.set("bind", f"{opts['host']}:{opts['port']}")
                 self.cfg.set("workers", opts["workers"])
+                if opts["threads"] > 1:
+                    self.cfg.set("worker_class", "gthread")
+                    self.cfg.set("threads", opts["threads"])
+                    self.cfg.set("keepalive", 5)
                 self.cfg.set("timeout", 120)
-                self.cfg.set("accesslog", "-")
+                if opts["access_log"]:
+                    self.cfg.set("accesslog", "-")
                 self.cfg.set("post_worker_init", _warm_worker)
 
             def load(self) -> Any:
                 return application
 
         self.stdout.write(f"kasvu serving on http://{opts['host']}:{opts['port']}/ (Ctrl+C stops)")
+        self._precompute_in_background()
         Server().run()
+
+    def _precompute_in_background(self) -> None:
+        """When the current data version has not been computed ahead (after `kasvu demo load`, a restored
+        database, an emptied cache): `kasvu precompute --if-needed` in a process of its own, at a lower
+        priority, while the server answers (pages compute themselves until it is done)."""
+        import subprocess
+        import sys
+
+        from django.db import connections
+
+        from kasvu import precompute
+
+        try:
+            needed = precompute.enabled() and not precompute.done()
+        except Exception as exc:  # an unmigrated database: nothing to compute
+            self.stdout.write(f"not precomputing: {exc}")
+            needed = False
+        finally:
+            connections.close_all()  # the workers are forked from this process: no shared connections
+        if needed:
+            subprocess.Popen(  # noqa: S603 - our own command
+                [sys.executable, "-m", "kasvu.cli", "precompute", "--if-needed"],
+                preexec_fn=lambda: os.nice(10),  # noqa: PLW1509 - before gunicorn starts any thread
+            )
 
 
 def _warm_worker(worker: Any) -> None:
