@@ -365,7 +365,9 @@ def round_(setup: Setup, args: argparse.Namespace, reference: float, codes: list
         out["signed_cpu_ms"] = sum(s.cpu_ms())
         out["write_visible"] = float(write_then_read(bases, token))
         mixed = mixed_jobs(bases, codes, cookie, args.mixed, rnd)
-        m = run_load(mixed, args.clients, meter, midway=lambda: setup.sh(REPLICA_SH, "kill", str(setup.replica)))
+        m = run_load(
+            mixed, args.clients, meter, midway=lambda: setup.sh(REPLICA_SH, "kill", str(setup.replica))
+        )
         print(f"  mixed workload, replica killed half-way: {m.line(reference)}", flush=True)
         out["mixed_errors"], out["mixed_replica_reads"] = m.errors, m.reads.get("replica", 0)
         out["mixed_rps"], out["mixed_p95"] = len(m.latencies) / m.seconds, pct(m.latencies, 0.95)
@@ -478,7 +480,9 @@ def main() -> None:
     for key, value in med.items():
         print(f"  {key:22s} {value:12.1f}")
     print(json.dumps(rounds))
-    print(f"\nissue 19's targets (medians of {len(rounds)} rounds, load average now {os.getloadavg()[0]:.1f}):")
+    print(
+        f"\nissue 19's targets (medians of {len(rounds)} rounds, load average now {os.getloadavg()[0]:.1f}):"
+    )
     for text, met in verdicts(med):
         print(f"  {'met    ' if met else 'NOT met'}  {text}")
 
