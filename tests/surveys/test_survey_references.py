@@ -96,6 +96,11 @@ def test_profile_report_has_the_webs_references_per_indicator(with_register_data
     register_table = by_key[f"indicator-{REGISTER}"].figures[0].table
     assert SURVEY_AREA_FI not in register_table.columns
     assert "Suomi" in register_table.columns
+    methods = next(ch for ch in report.chapters if ch.key == "methods")
+    assert any(
+        f"Kyselyn indikaattoreita verrataan kyselyn omaan alueeseen ({SURVEY_AREA_FI})" in p.text
+        for p in methods.paragraphs
+    )
 
 
 def test_indicator_page_of_a_survey_indicator_shows_the_survey_area(with_register_data, client):

@@ -141,6 +141,11 @@ def references_of(area: Area, year: int, chosen: Sequence[str] = ()) -> list[Are
     return _areas(references_for_area(area.id, year, "profile")[0])
 
 
+def register_references(area: Area, year: int) -> list[int]:
+    """The defaults of register data (region, county, country in ``year``), without a survey's own area."""
+    return _tree().default_references(area.id, year, purpose="profile")
+
+
 def fetch(
     indicators: Sequence[Indicator],
     targets: Sequence[Area],

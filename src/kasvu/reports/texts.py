@@ -98,6 +98,8 @@ LABELS: dict[str, dict[str, str]] = {
         "methods_bh": "Kuntaprofiilissa vertailujen p-arvot on korjattu monen testin vuoksi Benjaminin–Hochbergin "
         "menetelmällä koko profiilin yli samoin kuin verkkopalvelun alueprofiilissa, joten raportti ja verkkosivu "
         "pitävät merkitsevinä samat erot.",
+        "methods_survey_refs": "Kyselyn indikaattoreita verrataan kyselyn omaan alueeseen ({refs}), muita "
+        "indikaattoreita maakuntaan, hyvinvointialueeseen ja koko maahan.",
         "methods_bh_regional": "Vertailujen p-arvot on korjattu monen testin vuoksi Benjaminin–Hochbergin "
         "menetelmällä kaikkien raportissa esitettyjen vertailujen yli, kuten verkkopalvelussa.",
         "followup_intro": "Raportti kertoo, miten suunnitelman {plan} tavoitteet ja toimenpiteet toteutuivat "
@@ -199,6 +201,8 @@ LABELS: dict[str, dict[str, str]] = {
         "methods_bh": "I kommunprofilen är jämförelsernas p-värden justerade för många test med Benjamini–Hochbergs "
         "metod över hela profilen, som i webbens områdesprofil, så att rapporten och webbsidan anser samma "
         "skillnader vara signifikanta.",
+        "methods_survey_refs": "Enkätens indikatorer jämförs med enkätens eget område ({refs}), övriga "
+        "indikatorer med landskapet, välfärdsområdet och hela landet.",
         "methods_bh_regional": "Jämförelsernas p-värden är justerade för många test med Benjamini–Hochbergs "
         "metod över alla jämförelser i rapporten, som på webben.",
         "followup_intro": "Rapporten beskriver hur målen och åtgärderna i planen {plan} genomfördes år {year}.",
@@ -300,6 +304,8 @@ LABELS: dict[str, dict[str, str]] = {
         "methods_bh": "In the municipality profile the p values of the comparisons are adjusted for many tests with "
         "the Benjamini–Hochberg method over the whole profile, as on the web's area profile, so the report and the "
         "web page call the same differences significant.",
+        "methods_survey_refs": "A survey's indicators are compared with the survey's own area ({refs}); the other "
+        "indicators with the region, the wellbeing services county and Finland.",
         "methods_bh_regional": "The p values of the comparisons are adjusted for many tests with the "
         "Benjamini–Hochberg method over all comparisons the report states, as on the web.",
         "followup_intro": "This report tells how the goals and actions of the plan {plan} went in {year}.",

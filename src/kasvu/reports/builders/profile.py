@@ -49,10 +49,18 @@ class Context:
     #: Indicator id → the references it is compared with (the defaults differ for a survey's indicators,
     #: :mod:`kasvu.readmodel.references`); None: every indicator with every reference (chosen references).
     refs_of: dict[int, list[int]] | None = None
+    register_refs: frozenset[int] = frozenset()  # the defaults of register data (region, county, country)
 
     @property
     def lang(self) -> str:
         return self.tx.lang
+
+    @property
+    def survey_refs(self) -> list[AreaInfo]:
+        """Default references beyond the register ones: a survey's own area, for its indicators only."""
+        if self.refs_of is None:
+            return []
+        return [r for r in self.refs if r.id not in self.register_refs]
 
     def refs_for(self, indicator_id: int) -> list[AreaInfo]:
         """The references this indicator is compared with, in the report's order."""
@@ -97,6 +105,7 @@ def build(request: ReportRequest) -> Report:
         request.year,
         Texts(request.lang, request.phrases),
         refs_of,
+        frozenset(d.register_references(area, request.year)),
     )
     report = compose(ctx)
     report.slug = f"profile-{area.code}-{request.year}-{request.lang}"
@@ -161,6 +170,8 @@ def compose(ctx: Context) -> Report:
         report.chapters.append(ch)
     methods = methods_chapter(tx, min((i.threshold for i in shown), default=5))
     methods.add(tx.t("methods_bh"))
+    if ctx.survey_refs:
+        methods.add(tx.t("methods_survey_refs", refs=", ".join(r.name for r in ctx.survey_refs)))
     report.chapters.append(methods)
     report.provenance = data.provenance
     report.chapters.append(provenance_chapter(data.provenance, tx))
