@@ -48,10 +48,22 @@ PUBLIC = [
     "/accounts/login/",
     "/no-such-page/",
     "/surveys/",
+    "/collection/",
+    "/data-updates/",
 ]
+ROUND = "demo-sosiaalipalvelut-2025"
 SIGNED_IN = ["/plans/{plan}/", "/plans/{plan}/follow-up/2024/", "/plans/{plan}/history/", "/plans/new/",
-             "/plans/{plan}/indicator/{link}/", "/surveys/"]  # fmt: skip
-EXPECTED_STATUS = {"/no-such-page/": 404, "/surveys/": 403}
+             "/plans/{plan}/indicator/{link}/", "/surveys/", "/collection/", f"/collection/{ROUND}/",
+             f"/collection/{ROUND}/board/", f"/collection/{ROUND}/444/", "/collection/new/",
+             "/data-updates/"]  # fmt: skip
+# Anonymous visitors are sent to sign in (the page then shown is the sign-in page, 200).
+EXPECTED_STATUS = {"/no-such-page/": 404, "/surveys/": 403, "/data-updates/": 403}
+#: Pages by family, so that one family runs alone (``-k collection``).
+FAMILIES = {"collection": ("/collection/", "/data-updates/")}
+
+
+def family(url: str) -> str:
+    return next((name for name, starts in FAMILIES.items() if url.startswith(starts)), "site")
 
 
 @pytest.fixture
@@ -74,6 +86,9 @@ def site(live_server, restored_after_flush):
     load_demo()
     call_command("plan", "import", str(data_path("plans", "espoo_example.yaml")), verbosity=0)
     call_command("knowledge", "import", str(data_path("knowledge", "entries.yaml")), verbosity=0)
+    from kasvu.collection.demo import load_demo as load_rounds
+
+    load_rounds()
     user = get_user_model().objects.create_user("koordinaattori", password=PASSWORD)
     Profile.objects.create(user=user, role=Role.REGIONAL_ADMIN)
     values.clear_caches()
@@ -108,7 +123,8 @@ def visit(tab, url: str, lang: str, width: int, problems: list[str]) -> None:
     tab.screenshot(path=str(SCREENSHOTS / f"{name}_{width}.png"), full_page=True)
 
 
-def test_every_page_type_in_three_languages_fits_390_and_1366_px(site):
+@pytest.mark.parametrize("pages", ["site", "collection"])
+def test_every_page_type_in_three_languages_fits_390_and_1366_px(site, pages):
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
@@ -124,12 +140,12 @@ def test_every_page_type_in_three_languages_fits_390_and_1366_px(site):
                 tab.set_default_timeout(60_000)
                 tab.base, tab.who = base, "anonymous"
                 for lang in ("fi", "sv", "en"):
-                    for url in PUBLIC:
+                    for url in (u for u in PUBLIC if family(u) == pages):
                         visit(tab, url, lang, width, problems)
                 sign_in(tab, base)
                 tab.who = "koordinaattori"
                 for lang in ("fi", "sv", "en"):
-                    for url in SIGNED_IN:
+                    for url in (u for u in SIGNED_IN if family(u) == pages):
                         visit(tab, url.format(**ids), lang, width, problems)
                 context.close()
         finally:
