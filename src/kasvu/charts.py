@@ -125,7 +125,11 @@ def _base_config(chart: alt.TopLevelMixin) -> Any:
             domainColor="#767676",
             tickColor="#767676",
         )
-        .configure_legend(labelFontSize=11, titleFontSize=12, orient="bottom", labelLimit=260)
+        # symbolOpacity: a legend symbol is drawn in its series' full colour; it took the confidence band's
+        # opacity (0.18) and matched no line.
+        .configure_legend(
+            labelFontSize=11, titleFontSize=12, orient="bottom", labelLimit=260, symbolOpacity=1
+        )
         .configure_title(fontSize=14, anchor="start", color="#1a1a1a")
         .configure_view(stroke=None)
     )
