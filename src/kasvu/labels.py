@@ -134,6 +134,17 @@ def attribution_label(text: str | None, lang: str = "fi") -> str:
     return (named[_index(lang)] or t) if named is not None else t
 
 
+def source_name(text: str | None, lang: str = "fi") -> str:
+    """The source an attribution names, without its "Source:" word, for a sentence that says "Lähde: …"
+    itself: "Source: THL, Sotkanet.fi" → "THL, Sotkanet.fi"; "Generated demo data, not real" → "Generoitu
+    demoaineisto, ei todellisia arvoja"."""
+    label = attribution_label(text, lang)
+    for word in _SOURCE_WORD:
+        if label.startswith(f"{word}: "):
+            return label[len(word) + 2 :]
+    return label
+
+
 def date_label(day: dt.date | str | None, lang: str = "fi") -> str:
     """A date in running text: "8.9.2013" (fi, sv), "8 September 2013" (en); "" for None."""
     if day is None or day == "":

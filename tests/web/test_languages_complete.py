@@ -129,3 +129,49 @@ def test_collected_figures_are_attributed_in_the_readers_language():
     text = "Source: the municipalities' own figures, collected by the regional unit"
     assert attribution_label(text, "fi") == "Lähde: kuntien omat luvut, kerännyt alueen yksikkö"
     assert attribution_label(text, "sv").startswith("Källa: kommunernas egna siffror")
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF as poppler's pdftotext reads it (what a reader copies out of it)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (Debian poppler-utils) is not installed")
+    done = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True)
+    return re.sub(r"\s+", " ", done.stdout.decode())
+
+
+def html_text(zipped: bytes) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(zipped)) as folder:
+        pages = [folder.read(n).decode() for n in folder.namelist() if n.endswith(".html")]
+    return " ".join(visible_text(page) for page in pages)
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_no_english_in_the_reports_html_or_pdf(plan_site, lang):
+    """The regional report, a municipality's profile report and a plan's follow-up report, as HTML and as
+    the PDF's text (pdftotext), and the plan's own PDFs: no English word in Finnish or Swedish (the
+    sources were "Lähde: Generated demo data (kasvu), not real" and "Lähde: Source: THL, Sotkanet.fi")."""
+    from kasvu.reports import layouts, service
+    from kasvu.reports.formats import to_bytes
+
+    plan, _link, signed_in = plan_site
+    template = layouts.find()
+    found: dict[str, list[str]] = {}
+    for pdf_url in (
+        f"/plans/{plan.pk}/plan-{lang}.pdf",
+        f"/plans/{plan.pk}/follow-up/2024/report-{lang}.pdf",
+    ):
+        found[pdf_url] = english_in(pdf_text(signed_in.get(pdf_url).content))
+    for kind, target in (("regional", "west-uusimaa"), ("profile", "444"), ("followup", str(plan.pk))):
+        report = service.build(service.request_for(kind, target, 2024, lang, template=template))
+        found[f"{kind} html"] = english_in(html_text(to_bytes(report, "html", template)[0]))
+        report = service.build(service.request_for(kind, target, 2024, lang, template=template))
+        text = pdf_text(to_bytes(report, "pdf", template)[0])
+        found[f"{kind} pdf"] = english_in(text)
+        assert len(text) > 500, f"{kind} pdf has no text"
+    left = {what: words for what, words in found.items() if words}
+    assert left == {}, "\n".join(f"{what}: {word}" for what, words in left.items() for word in words)

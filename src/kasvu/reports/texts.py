@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kasvu.labels import source_name
 from kasvu.reports.narrative import load_phrases
 
 LABELS: dict[str, dict[str, str]] = {
@@ -342,3 +343,7 @@ class Texts:
 
     def t(self, key: str, **values: object) -> str:
         return self.phrases[self.lang][key].format(**values)
+
+    def source(self, attribution: str) -> str:
+        """ "Lähde: THL, Sotkanet.fi." for the stored "Source: THL, Sotkanet.fi", in this language."""
+        return self.t("source_line", attribution=source_name(attribution, self.lang))

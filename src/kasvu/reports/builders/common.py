@@ -97,7 +97,7 @@ def table_notes(table: Table, info: IndicatorInfo | None, tx: Texts, attribution
         table.generated = True
         table.notes.append(tx.t("generated_note"))
     if attribution:
-        table.notes.append(tx.t("source_line", attribution=attribution))
+        table.notes.append(tx.source(attribution))
 
 
 def lookup(frame: pl.DataFrame, keys: Sequence[str]) -> dict[tuple[Any, ...], dict[str, Any]]:

@@ -367,7 +367,7 @@ def _section(
             key="",
             caption=tx.t("fig_trend", n="{n}", title=info.title, years=span)
             + " "
-            + tx.t("source_line", attribution=info.attribution)
+            + tx.source(info.attribution)
             + gen_note,
             alt_text=generated_text(
                 tx.t("alt_trend", title=info.title, years=span, series=series_text), info.generated, lang, tx

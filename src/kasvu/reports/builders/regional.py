@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from kasvu import analysis
+from kasvu.labels import source_name
 from kasvu.reports import formatting as fmt
 from kasvu.reports import narrative as nar
 from kasvu.reports.builders import ReportNotAvailable, ReportRequest, register
@@ -92,7 +93,7 @@ def build(request: ReportRequest) -> Report:
         tx,
         {m.id: m.code for m in members},
         population,
-        ", ".join(f"{e.attribution} ({e.licence})" for e in population_provenance),
+        ", ".join(f"{source_name(e.attribution, request.lang)} ({e.licence})" for e in population_provenance),
     )
     report = compose(ctx)
     report.slug = f"regional-{group.code}-{request.year}-{request.lang}"
@@ -269,7 +270,7 @@ def _indicator_section(
     ]
     published = [b for b in bars if b["value"] is not None]
     gen_note = f" {tx.t('generated_note')}" if info.generated else ""
-    source = " " + tx.t("source_line", attribution=info.attribution)
+    source = " " + tx.source(info.attribution)
     if published:
         hi = max(published, key=lambda b: b["value"])
         lo = min(published, key=lambda b: b["value"])
@@ -473,7 +474,7 @@ def _area_chapter(ctx: Context) -> Chapter:
         rows,
         numeric=[1],
     )
-    table.notes.append(tx.t("source_line", attribution=ctx.population_source))
+    table.notes.append(tx.t("source_line", attribution=ctx.population_source))  # named already
     if rows and ctx.population:
         codes = [ctx.codes[a.id] for a, _, _ in ctx.population]
         n = "{n}"
