@@ -7,6 +7,8 @@ them once, for the new data version, into the shared cache (:mod:`kasvu.sharedca
 * the public profile of every current area with its default references, all indicators, in each language
   (:func:`profile_summary` keeps it; computing it fills the group values and ranking bands of the read
   model's cache too, which every other page uses);
+* then the internal view of the same profiles (what signed-in staff see: their pages are never cached
+  whole) in the default language;
 
 It runs in a background thread of the process that changed the data (:func:`request`): after an import
 (``observations_changed``), a change of a group's members (``kasvu areas``, the admin) or of Finland's areas, and so
@@ -55,7 +57,8 @@ class Progress:
             return f"precompute failed: {self.failed} (pages are computed on demand instead)"
         langs = ", ".join(self.languages)
         return (
-            f"precomputed for visitors: {self.done} of {self.total} area profiles ({langs}), "
+            f"precomputed for visitors: {self.done} of {self.total} area profiles ({langs}"
+            f"{'; internal view: ' + settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in self.languages else ''}), "
             f"with their group values and ranking bands, in {self.seconds:.1f} s"
         )
 
@@ -148,10 +151,15 @@ def run(
     started = time.perf_counter()
     state = Progress(version=data_version(), running=True, languages=langs)
     areas = _areas()
-    state.total = len(areas) * len(langs)
-    for lang in langs:
+    # Public profiles in every language; then the internal view (signed-in staff, never cached whole) in
+    # the default language, which staff read.
+    jobs = [(lang, True) for lang in langs] + [
+        (lang, False) for lang in langs if lang == settings.LANGUAGE_CODE
+    ]
+    state.total = len(areas) * len(jobs)
+    for lang, public in jobs:
         for area_id in areas:
-            profile_summary(area_id, public=True, lang=lang)
+            profile_summary(area_id, public=public, lang=lang)
             state.done += 1
             state.seconds = time.perf_counter() - started
             if progress is not None:

@@ -23,10 +23,12 @@ a namespace made of the data version and a generation number, so a new data vers
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
 import secrets
+from pathlib import Path
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache
@@ -114,9 +116,25 @@ def advance(cache: Any, key: str) -> None:
             safely(cache, "set", key, 1, None)
 
 
+@functools.cache
+def code_version() -> str:
+    """A hash of kasvu's own Python source, read once per process.
+
+    Part of every key (:func:`version_key`): an entry kept by another release of the code (another shape of
+    frame or profile) is never read by this one, and servers running the same code share their entries
+    whatever the files' dates."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha1(usedforsecurity=False)
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def version_key(version: Any) -> str:
-    """A short, stable text for a data version (a tuple of ids and counts)."""
-    return hashlib.sha1(repr(tuple(version)).encode(), usedforsecurity=False).hexdigest()[:16]
+    """A short, stable text for a data version (a tuple of ids and counts) under this release of the code."""
+    raw = repr(tuple(version)) + code_version()
+    return hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:16]
 
 
 class VersionedStore:

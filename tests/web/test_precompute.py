@@ -55,7 +55,7 @@ def test_requests_inside_deferred_start_one_job_at_the_end(monkeypatch, settings
     precompute.report(lines.append, since=before)
     assert calls == ["kasvu-precompute"]
     assert lines == [
-        "precomputed for visitors: 3 of 3 area profiles (fi), with their group values and ranking bands, in 0.0 s"
+        "precomputed for visitors: 3 of 3 area profiles (fi; internal view: fi), with their group values and ranking bands, in 0.0 s"
     ]
     precompute.report(lines.append, since=precompute.requests_so_far())  # nothing new: nothing said
     assert len(lines) == 1

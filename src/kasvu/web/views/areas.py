@@ -5,12 +5,14 @@ from __future__ import annotations
 import threading
 import time
 from typing import Any
+from urllib.parse import quote
 
 import polars as pl
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -172,6 +174,11 @@ class _Words:
         self.approximate = _("approximate")
         self.no_data = _("no data")
         self.generated = _("generated demo data")
+        self._indicator_url = reverse("web:indicator", args=["__key__"])  # once, not per row
+
+    def indicator_url(self, key: str) -> str:
+        """``reverse("web:indicator", args=[key])``, quoted as reverse quotes it."""
+        return self._indicator_url.replace("__key__", quote(key, safe=RFC3986_SUBDELIMS + "/~:@"))
 
 
 def _value_cell(v: dict[str, Any], w: _Words, *, main: bool) -> str:
@@ -194,7 +201,7 @@ def _value_cell(v: dict[str, Any], w: _Words, *, main: bool) -> str:
 
 def row_html(row: dict[str, Any], area_key: str, w: _Words, ref_ids: list[int] | None = None) -> str:
     """One table row of the profile, escaped; Python is ~10× faster here than template tags."""
-    url = reverse("web:indicator", args=[row["key"]]) + f"?area={escape(area_key)}"
+    url = w.indicator_url(row["key"]) + f"?area={escape(area_key)}"
     head = f'<a href="{url}">{escape(row["title"])}</a>'
     if row["unit"]:
         head += f' <span class="code">({escape(row["unit"])})</span>'

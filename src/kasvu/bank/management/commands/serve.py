@@ -6,6 +6,7 @@ import multiprocessing
 import os
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -96,14 +97,22 @@ def _warm_worker(worker: Any) -> None:
     get_resolver().url_patterns  # noqa: B018 - builds the URL map
     for name in ("kasvu/profile.html", "kasvu/indicator.html", "kasvu/home.html", "kasvu/areas.html"):
         get_template(name)
-    try:  # one profile, as a visitor would ask: the read model's metadata and the page code get loaded
-        from django.test import Client
+    try:  # one profile per language, built by the view itself (a request would be answered by the page
+        # cache, warming nothing): the read model's metadata, the page code, each language's catalogue
+        from django.contrib.auth.models import AnonymousUser
+        from django.test import RequestFactory
+        from django.utils import translation
 
         from kasvu.bank.models import Area
+        from kasvu.web.views.areas import profile
 
         first = Area.objects.filter(kind="municipality", valid_to__isnull=True).order_by("code").first()
         if first is not None:
-            Client(HTTP_HOST="127.0.0.1").get(f"/areas/municipality/{first.code}/")
+            for code, _name in settings.LANGUAGES:
+                request = RequestFactory(HTTP_HOST="127.0.0.1").get(f"/areas/municipality/{first.code}/")
+                request.user = AnonymousUser()
+                with translation.override(code):
+                    profile(request, "municipality", first.code)
     except Exception as exc:  # an empty or unmigrated database: nothing to warm
         worker.log.info("warm-up skipped: %s", exc)
     finally:
