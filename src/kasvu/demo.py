@@ -157,6 +157,27 @@ DEMO_INDICATORS = (
 )
 
 
+#: What the demo indicators measure, in the words a reader searches with ("lapsiköyhyys", "barnfattigdom",
+#: "child poverty"): the site search finds an indicator by its description too.
+ABOUT: dict[str, dict[str, str]] = {
+    "demo:placed-outside-home": {
+        "fi": "Lastensuojelun sijoitukset: kodin ulkopuolelle sijoitetut lapset ja nuoret.",
+        "sv": "Barnskyddets placeringar: barn och unga placerade utom hemmet.",
+        "en": "Child welfare placements: children and young people placed outside the home.",
+    },
+    "demo:child-welfare-notifications": {
+        "fi": "Lastensuojeluun tehdyt ilmoitukset lapsista.",
+        "sv": "Anmälningar till barnskyddet om barn.",
+        "en": "Notifications to child welfare about children.",
+    },
+    "demo:child-poverty": {
+        "fi": "Lapsiköyhyyden mittari: lapset, joiden kotitalouden tulot jäävät alle köyhyysrajan.",
+        "sv": "Mått på barnfattigdom: barn i hushåll med inkomster under fattigdomsgränsen.",
+        "en": "A measure of child poverty: children in households with incomes below the poverty line.",
+    },
+}
+
+
 def municipal_population_2025() -> dict[str, int]:
     """Real population 31.12.2025 by municipality code (Statistics Finland, CC BY 4.0)."""
     data = json.loads(data_path("population", "municipality-population-context.json").read_text("utf-8"))
@@ -179,9 +200,12 @@ def generate(seed: int = SEED) -> ParsedBatch:
                 source_id=ind.key.split(":", 1)[1],
                 title=ind.title,
                 description={
-                    "fi": "Generoitu demoaineisto, ei todellisia arvoja.",
-                    "sv": "Genererade demodata, inte verkliga värden.",
-                    "en": "Generated demo data, not real values.",
+                    lang: f"{ABOUT.get(ind.key, {}).get(lang, '')} {generated}".strip()
+                    for lang, generated in (
+                        ("fi", "Generoitu demoaineisto, ei todellisia arvoja."),
+                        ("sv", "Genererade demodata, inte verkliga värden."),
+                        ("en", "Generated demo data, not real values."),
+                    )
                 },
                 unit=ind.unit,
                 decimals=1,

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from kasvu.plans.models import Plan
-from kasvu.search import index
+from kasvu.search import index, morphology
 from kasvu.search.models import Document
 
 pytestmark = pytest.mark.usefixtures("search_db")
@@ -134,3 +134,20 @@ def test_an_update_analyses_only_what_changed():
     Indicator.objects.filter(key="demo:child-poverty").update(title_fi="Lapsiköyhyys, %")
     assert index.update("indicator") == 1
     assert "Lapsiköyhyys, %" in section(page("lapsiköyhyyden"), "res-inds")
+
+
+needs_swedish_words = pytest.mark.skipif(
+    not morphology.swedish_words(), reason="Debian's hunspell-sv is not installed"
+)
+
+
+@needs_swedish_words
+def test_barnskydd_finds_the_child_protection_indicators():
+    indicators = section(page("barnskydd", "/sv"), "res-inds")
+    assert "Barnskyddsanmälningar om 0–17-åringar" in indicators
+    assert "0–17-åringar placerade utom hemmet" in indicators
+
+
+@needs_swedish_words
+def test_fattigdom_finds_the_poverty_indicator():
+    assert "Minderåriga i låginkomsthushåll" in section(page("fattigdom", "/sv"), "res-inds")

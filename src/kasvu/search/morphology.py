@@ -17,7 +17,9 @@ English word), Snowball's Finnish stemmer stands in, with
 :func:`normalise_finnish_stem` joining the word types it keeps apart. It knows
 no compounds and no consonant gradation ("Vihdin" → ``vihd``, not ``vihti``):
 the admin says which one an installation uses (:func:`engine_description`).
-Swedish and English words are stemmed with Snowball.
+Swedish and English words are stemmed with Snowball; Swedish compounds are split into the words of
+Debian's hunspell-sv dictionary (:func:`split_compound`). Words meet across languages and synonyms
+through the texts indexed (an indicator's titles and descriptions in three languages), not a list here.
 """
 
 from __future__ import annotations
@@ -39,15 +41,50 @@ _D = ("uud", "yyd", "aud", "äyd", "eud", "oud")
 MIN_NORMALISED = 5
 MIN_PREFIX = 4  # a query word this long also finds words it begins ("lohj" → Lohja)
 
-# Concepts the indicator bank names in three languages, so that "lapsi" finds "Children placed outside
-# the home" and "barn" finds "Lastensuojeluilmoitukset": a word with any of these terms (surface forms,
-# base forms or stems) is also indexed and searched by the concept's Finnish base form.
-CONCEPTS: dict[str, frozenset[str]] = {
-    "lapsi": frozenset({"lapsi", "alaikäinen", "barn", "minderårig", "minderåriga", "child", "children"}),
-    "nuori": frozenset({"nuori", "ungdom", "ungdomar", "youth", "young"}),
-    "perhe": frozenset({"perhe", "familj", "familjer", "family", "families"}),
-    "köyhyys": frozenset({"köyhyys", "köyhä", "pienituloinen", "pienituloisuus", "fattigdom", "poverty"}),
-}
+#: Swedish word list for splitting compounds: Debian's hunspell-sv (LibreOffice's Swedish dictionary). Its
+#: stems ("barn", "skydd", "anmälning") are what a compound is split into; without it Swedish words are
+#: stemmed whole.
+SWEDISH_WORDS = ("/usr/share/hunspell/sv_SE.dic", "/usr/share/hunspell/sv_FI.dic")
+MIN_PART = 3  # shortest part of a compound ("barn", "ålder"; not "i", "om")
+LINKS = ("", "s")  # Swedish joins parts directly or with -s- ("barnskydd-s-anmälan")
+
+
+@cache
+def swedish_words() -> frozenset[str]:
+    """The Swedish dictionary's words (lower case, letters only), or none when it is not installed."""
+    for path in SWEDISH_WORDS:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                next(f, None)  # the first line is the word count
+                found = {line.split("/", 1)[0].strip().lower() for line in f}
+        except OSError:
+            continue
+        return frozenset(w for w in found if len(w) >= MIN_PART and w.isalpha())
+    return frozenset()
+
+
+def split_compound(word: str, known: frozenset[str], _depth: int = 0) -> tuple[str, ...]:
+    """The parts of a Swedish compound, each a dictionary word: "barnskyddsanmälning" → ("barn",
+    "skydd", "anmälning"); () when the word is not a compound of known words. The longest known first
+    part is tried first, as dictionary decompounders do (Lucene's DictionaryCompoundWordTokenFilter)."""
+    if _depth > 4 or len(word) < 2 * MIN_PART:
+        return ()
+    for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+        head = word[:cut]
+        if head not in known:
+            continue
+        for link in LINKS:
+            tail = word[cut:]
+            if not tail.startswith(link) or len(tail) - len(link) < MIN_PART:
+                continue
+            tail = tail[len(link) :]
+            if tail in known:
+                return (head, tail)
+            rest = split_compound(tail, known, _depth + 1)
+            if rest:
+                return (head, *rest)
+    return ()
+
 
 # A query word matches a text when the text has every term of one of its alternatives.
 Alternative = tuple[str, ...]
@@ -154,9 +191,16 @@ class VoikkoAnalyser:
 class Morphology:
     """Index terms and query alternatives of words, with Voikko or (``finnish=None``) Snowball alone."""
 
-    def __init__(self, finnish: FinnishAnalyser | None, description: str) -> None:
+    def __init__(
+        self, finnish: FinnishAnalyser | None, description: str, swedish: frozenset[str] | None = None
+    ) -> None:
         self.finnish = finnish
-        self.description = description
+        self.swedish = swedish_words() if swedish is None else swedish
+        self.description = description + (
+            f"; Swedish compounds split with hunspell-sv ({len(self.swedish):,} words)"
+            if self.swedish
+            else "; Swedish compounds not split (install Debian's hunspell-sv)"
+        )
         self._readings = lru_cache(maxsize=200_000)(self._uncached_readings)
 
     @property
@@ -179,8 +223,23 @@ class Morphology:
         terms = self._stems(word, bool(readings))
         for r in readings:
             terms |= {r.base, *r.parts, *r.roots}
-        terms |= {concept for concept, members in CONCEPTS.items() if terms & members}
+        if not readings:
+            parts = self.swedish_parts(word)
+            terms |= set(parts)
+            for part in parts:  # "barnskydd" in "barnskyddsanmälning" is also "barn" + "skydd"
+                terms |= set(self.swedish_parts(part))
         return {_clean(t) for t in terms} - {""}
+
+    def swedish_parts(self, word: str) -> tuple[str, ...]:
+        """A Swedish compound's parts, split from its Snowball stem ("barnskyddsanmälningar" →
+        "barnskyddsanmälning" → barnskydd + anmälning; "barnfattigdom" → barn + fattigdom); () for other
+        words. The word as written is tried first (a dictionary compound may end in a stem's letters),
+        then its stem."""
+        known = self.swedish
+        if not known:
+            return ()
+        stem = _stemmer("swedish").stemWord(word)
+        return split_compound(word, known) or split_compound(stem, known)
 
     def alternatives(self, word: str) -> list[Alternative]:
         """The ways a query word can match: any one alternative, all of its terms present.
@@ -198,8 +257,9 @@ class Morphology:
                 found[tuple(sorted(set(r.parts)))] = None
             elif r.roots:
                 found[(r.roots[0],)] = None
-        terms = {alt[0] for alt in found if len(alt) == 1}  # what the word itself is, not its parts
-        found |= {(concept,): None for concept, members in CONCEPTS.items() if terms & members}
+        stem = _stemmer("swedish").stemWord(word)
+        if not readings and not {word, stem} & self.swedish and (parts := self.swedish_parts(word)):
+            found[tuple(sorted(set(parts)))] = None  # not for dictionary words: "fattigdom" ≠ fattig + dom
         cleaned = (tuple(_clean(t) for t in alt) for alt in found)
         return [alt for alt in dict.fromkeys(cleaned) if all(alt)]
 
