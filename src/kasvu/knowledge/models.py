@@ -24,18 +24,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kasvu.bank.models import Area, Indicator
+from kasvu.readmodel.text import pick_text
 from kasvu.rights import RIGHTS
 from kasvu.search.morphology import index_terms
 
 
 def _pick(obj: object, field: str, lang: str | None = None) -> str:
-    """``field_<lang>``, falling back to Finnish, English, Swedish."""
-    lang = (lang or get_language() or "fi")[:2]
-    for code in (lang, "fi", "en", "sv"):
-        text = getattr(obj, f"{field}_{code}", "")
-        if text:
-            return str(text)
-    return ""
+    """``field_<lang>`` in the current language, with the one fallback of :func:`pick_text`."""
+    return pick_text(obj, field, lang or get_language())
 
 
 # --- Development-needs analyses -------------------------------------------------------------------

@@ -28,19 +28,15 @@ from simple_history.models import HistoricalRecords
 
 from kasvu.bank.models import Area, Direction, Indicator
 from kasvu.labels import date_label
+from kasvu.readmodel.text import pick_text
 from kasvu.rights import RIGHT_KEYS
 
 REVIEW_YEARS = 4
 
 
 def pick(obj: object, field: str, lang: str | None = None) -> str:
-    """The ``field_<lang>`` text, falling back to Finnish, then Swedish."""
-    lang = (lang or get_language() or "fi")[:2]
-    for code in (lang, "fi", "sv"):
-        text = getattr(obj, f"{field}_{code}", "")
-        if text:
-            return str(text)
-    return ""
+    """The ``field_<lang>`` text in the current language, with the one fallback of :func:`pick_text`."""
+    return pick_text(obj, field, lang or get_language())
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
