@@ -163,6 +163,7 @@ def time_series(
     upper: str | None = "upper",
     width: int = 560,
     height: int = 280,
+    x_title: str | None = None,
 ) -> alt.Chart:
     """Lines with point markers per ``series`` over ``x``; a shaded band from ``lower`` to ``upper``.
 
@@ -179,7 +180,15 @@ def time_series(
     )
     shape = alt.Shape(f"{series}:N", title=word("area", lang), scale=alt.Scale(domain=domain))
     fmt = _d3_format(decimals)
-    x_enc = alt.X(f"{x}:O", title=word("year", lang), axis=alt.Axis(labelAngle=0, labelOverlap=True))
+    # An Enum ``x`` (periods labelled "maaliskuu 2024") keeps its order on the axis: by time, not by name.
+    dtype = frame.schema.get(x)
+    order = list(dtype.categories) if isinstance(dtype, pl.Enum) else None
+    x_enc = alt.X(
+        f"{x}:O",
+        title=x_title or word("year", lang),
+        sort=order if order is not None else "ascending",
+        axis=alt.Axis(labelAngle=0 if order is None else -45, labelOverlap=True),
+    )
     y_title = f"{word('value', lang)} ({unit})" if unit else word("value", lang)
     y_enc = alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False))
     tooltip = [alt.Tooltip(f"{series}:N"), alt.Tooltip(f"{x}:O"), alt.Tooltip(f"{y}:Q", format=fmt)]

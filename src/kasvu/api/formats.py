@@ -48,24 +48,26 @@ def to_csv(frame: pl.DataFrame) -> bytes:
 def to_jsonstat(
     frame: pl.DataFrame, labels: dict[str, str], units: dict[str, str], note: list[str]
 ) -> dict[str, Any]:
-    """A JSON-stat 2 dataset with dimensions indicator × area × year (one breakdown).
+    """A JSON-stat 2 dataset with dimensions indicator × area × year (one breakdown); the "year" dimension's
+    categories are period codes (``frame`` has ``period``, ``period_start`` and ``period_end``).
 
     Suppressed cells have no value and the status ``"suppressed"``; computed group values ``"computed"``.
     """
     dims = {
         "indicator": frame["indicator"].unique(maintain_order=True).to_list(),
         "area": frame["area"].unique(maintain_order=True).to_list(),
-        "year": [str(y) for y in sorted(frame["year"].unique().to_list())],
+        # The time dimension keeps its id "year"; its categories are period codes (2024, 2024M03, 2024Q1 …).
+        "year": frame.sort("period_start", "period_end")["period"].unique(maintain_order=True).to_list(),
     }
     index = {d: {k: i for i, k in enumerate(keys)} for d, keys in dims.items()}
     size = [len(v) for v in dims.values()]
     total = size[0] * size[1] * size[2]
     cells: dict[int, Any] = {}
     status: dict[str, str] = {}
-    for ind, area, year, value, suppressed, computed in frame.select(
-        "indicator", "area", "year", "value", "suppressed", "computed"
+    for ind, area, period, value, suppressed, computed in frame.select(
+        "indicator", "area", "period", "value", "suppressed", "computed"
     ).iter_rows():
-        pos = (index["indicator"][ind] * size[1] + index["area"][area]) * size[2] + index["year"][str(year)]
+        pos = (index["indicator"][ind] * size[1] + index["area"][area]) * size[2] + index["year"][period]
         cells[pos] = value
         if suppressed:
             status[str(pos)] = "suppressed"

@@ -16,6 +16,7 @@ import polars as pl
 from kasvu.importers.base import FLAG_NAMES
 from kasvu.readmodel import (
     TOTAL,
+    Period,
     PeriodRange,
     ValueQuery,
     area_tree,
@@ -24,6 +25,7 @@ from kasvu.readmodel import (
     read_values,
 )
 from kasvu.readmodel.groups import weight_descriptions
+from kasvu.readmodel.periods import with_period_columns
 from kasvu.readmodel.weights import R_NO_WEIGHT
 
 LEAF_KINDS = ("municipality", "district")
@@ -35,6 +37,9 @@ COLUMNS = [
     "area_code",
     "area_name",
     "year",
+    "period",
+    "period_start",
+    "period_end",
     "breakdown",
     "value",
     "numerator",
@@ -62,6 +67,7 @@ class ObservationQuery:
     indicator_ids: Sequence[int]
     area_ids: Sequence[int] | None = None
     years: tuple[int, int] | None = None
+    periods: tuple[Period, ...] | None = None  # these periods only (a year includes its months)
     breakdown_id: int = TOTAL
     include_groups: bool = False
     intervals: bool = False
@@ -74,7 +80,7 @@ def observation_table(q: ObservationQuery) -> pl.DataFrame:
         ValueQuery(
             indicators=list(q.indicator_ids),
             areas=list(q.area_ids) if q.area_ids is not None else None,
-            periods=PeriodRange.of_years(*q.years) if q.years is not None else None,
+            periods=_periods(q),
             breakdown=q.breakdown_id,
             public=q.public,
             groups=q.include_groups,
@@ -104,6 +110,13 @@ def observation_table(q: ObservationQuery) -> pl.DataFrame:
     return _readable(frame, q.breakdown_id, q.intervals)
 
 
+def _periods(q: ObservationQuery) -> PeriodRange | list[Period] | None:
+    years = PeriodRange.of_years(*q.years) if q.years is not None else None
+    if q.periods is None:
+        return years
+    return [p for p in q.periods if years is None or years.first.year <= p.year <= years.last.year]
+
+
 def _readable(frame: pl.DataFrame, breakdown_id: int, intervals: bool) -> pl.DataFrame:
     tree = area_tree()
     infos = tree.infos(frame["area_id"].unique().to_list())
@@ -126,7 +139,10 @@ def _readable(frame: pl.DataFrame, breakdown_id: int, intervals: bool) -> pl.Dat
             pl.col("hidden").alias("suppressed"),
             pl.col("import_run_id").alias("import_id"),
         )
-        .sort("indicator", "area_kind", "area_code", "year")
+        .sort("indicator", "area_kind", "area_code", "year", "sub")
+    )
+    out = with_period_columns(out).with_columns(
+        pl.col("period_start").cast(pl.String), pl.col("period_end").cast(pl.String)
     )
     out = out.select(COLUMNS + (INTERVAL_COLUMNS if intervals else []))
     floats = [c for c, t in out.schema.items() if t == pl.Float64]

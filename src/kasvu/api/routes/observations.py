@@ -13,6 +13,7 @@ from kasvu.api.auth import optional_auth
 from kasvu.api.errors import ERRORS, ApiError
 from kasvu.api.observations import ObservationQuery, observation_table
 from kasvu.bank.models import Breakdown
+from kasvu.readmodel import Period, UnknownPeriod
 
 router = Router(tags=["observations"], auth=optional_auth)
 
@@ -24,6 +25,11 @@ class ObservationOut(Schema):
     area_code: str
     area_name: str | None
     year: int
+    period: str = Field(
+        description="The period: 2024, 2024M03 (month), 2024Q1, 2024H1, 2024/2025, 2022–2023."
+    )
+    period_start: str = Field(description="The period's first day (ISO 8601).")
+    period_end: str = Field(description="The period's last day (ISO 8601).")
     breakdown: str
     value: float | None
     numerator: float | None
@@ -78,6 +84,9 @@ class ObservationFilters(Schema):
     area: list[str] = Field([], description="Areas as kind:code, code or name (repeat). Default: all.")
     year_from: common.YearFrom | None = None
     year_to: common.Year | None = None
+    period: list[str] = Field(
+        [], description="Periods (repeat): 2024 (with its months), 2024M03, 2024Q1, 2024H1, 2022-2023."
+    )
     breakdown: str = Field("total", description="total, male, female or e.g. grade=8;sex=female")
     include_groups: bool = Field(
         False, description="Add values of the given group-like areas computed from members."
@@ -112,6 +121,10 @@ def query_from(request: HttpRequest, f: ObservationFilters) -> ObservationQuery:
         )
         if years[0] > years[1]:
             raise ApiError(400, "year_from must not be after year_to.")
+    try:
+        periods = tuple(Period.parse(p) for p in f.period) if f.period else None
+    except UnknownPeriod as exc:
+        raise ApiError(400, f"period: {exc}") from None
     breakdown = Breakdown.objects.filter(key=f.breakdown).values_list("id", flat=True).first()
     if breakdown is None:
         raise ApiError(404, f"No breakdown {f.breakdown!r}: use total, male, female or a key the data has.")
@@ -119,6 +132,7 @@ def query_from(request: HttpRequest, f: ObservationFilters) -> ObservationQuery:
         indicator_ids=[i.id for i in inds],
         area_ids=[a.id for a in areas] if areas is not None else None,
         years=years,
+        periods=periods,
         breakdown_id=breakdown,
         include_groups=f.include_groups,
         intervals=f.intervals,

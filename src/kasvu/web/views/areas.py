@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from kasvu import charts, precompute, profiles, verdicts
 from kasvu.bank.models import Area
-from kasvu.labels import attribution_label, unit_label
+from kasvu.labels import attribution_label, period_label, unit_label
 from kasvu.readmodel import area_tree, indicator_frame, sync
 from kasvu.web.views.common import (
     BAND_AMONG,
@@ -81,7 +81,7 @@ def _value_view(v: profiles.Value, decimals: int, unit: str) -> dict[str, Any]:
         "internal": v.internal,
         "computed": v.computed,
         "approximate": v.approximate,
-        "year": v.year,
+        "year": v.year if not v.sub or v.year is None else period_label(v.year, v.sub, lang()),
     }
     if v.lower is not None and v.upper is not None:
         out["interval"] = f"{_fmt(v.lower, decimals)}–{_fmt(v.upper, decimals)}"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from kasvu import analysis, charts, peers
 from kasvu import verdicts as verdicts_
 from kasvu.bank.models import Area, Indicator
-from kasvu.labels import unit_label
+from kasvu.labels import period_label, unit_label
 from kasvu.readmodel import (
     ValueQuery,
     area_tree,
@@ -72,10 +72,10 @@ def _oriented_pairs(shown: pl.DataFrame, areas: list[Area]) -> pl.DataFrame:
     cols = ("value", "numerator", "denominator", "ci_lower", "ci_upper")
     first = areas[0].id
     base = shown.filter(pl.col("area_id") == first).select(
-        "indicator_id", "year", "kind", *[pl.col(c).alias(f"ref_{c}") for c in cols]
+        "indicator_id", "year", "sub", "kind", *[pl.col(c).alias(f"ref_{c}") for c in cols]
     )
-    others = shown.filter(pl.col("area_id") != first).select("indicator_id", "area_id", "year", *cols)
-    pairs = others.join(base, on=["indicator_id", "year"])
+    others = shown.filter(pl.col("area_id") != first).select("indicator_id", "area_id", "year", "sub", *cols)
+    pairs = others.join(base, on=["indicator_id", "year", "sub"])  # like periods only
     years = pairs.select("area_id", "year").unique()
     tree = area_tree()
     flags = [(a, y, tree.contains(first, a, y), tree.contains(a, first, y)) for a, y in years.iter_rows()]
@@ -130,8 +130,17 @@ def _table(
     first = data.filter(
         (pl.col("area_id") == areas[0].id) & (pl.col("value").is_not_null() | pl.col("hidden"))
     )
-    latest = first.group_by("indicator_id").agg(pl.col("year").max().alias("latest_year"))
-    shown = data.join(latest, left_on=["indicator_id", "year"], right_on=["indicator_id", "latest_year"])
+    # The first area's latest period of each indicator (a month, for monthly ones); every area in it.
+    latest = (
+        first.sort("year", "sub")
+        .group_by("indicator_id")
+        .agg(pl.col("year").last().alias("latest_year"), pl.col("sub").last().alias("latest_sub"))
+    )
+    shown = data.join(
+        latest,
+        left_on=["indicator_id", "year", "sub"],
+        right_on=["indicator_id", "latest_year", "latest_sub"],
+    )
     verdicts = verdicts_against_first(shown, areas)
     rows = []
     info = {r["indicator_id"]: r for r in meta.iter_rows(named=True)}
@@ -171,7 +180,7 @@ def _table(
                 "label": label,
             })  # fmt: skip
         title = pick_text(m, "title", code, m["key"])
-        rows.append({"key": m["key"], "title": title, "unit": unit_label(m["unit"], code), "year": part["year"][0],
+        rows.append({"key": m["key"], "title": title, "unit": unit_label(m["unit"], code), "year": period_label(part["year"][0], part["sub"][0], code),
                      "generated": m["generated"], "cells": cells, "first": first_name})  # fmt: skip
     rows.sort(key=lambda r: r["title"].lower())
     export = shown.join(meta.select("indicator_id", "key", "unit"), on="indicator_id").join(

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from kasvu import analysis, charts, verdicts
 from kasvu.bank.models import Area, Indicator
 from kasvu.importers.base import FLAG_BREAK_IN_SERIES, FLAG_GENERATED, FLAG_PROVISIONAL
-from kasvu.labels import attribution_label, date_label, note_label, unit_label
+from kasvu.labels import attribution_label, date_label, note_label, period_label, unit_label
 from kasvu.readmodel import (
-    PeriodRange,
+    Period,
+    UnknownPeriod,
     ValueQuery,
     area_tree,
     areas_with_data,
@@ -93,6 +94,11 @@ class IndicatorView:
     year: int | None
     level: str
     years: list[int]
+    #: The period of the bars and the map (``year``'s whole year for yearly indicators), its label
+    #: ("maaliskuu 2024") and every period of the series, newest first: (code, label).
+    period: Period | None
+    period_label: str
+    periods: list[tuple[str, str]]
     series: pl.DataFrame  # area, year, value, lower, upper, ...
     bars: pl.DataFrame  # area, code, value, lower, upper (members of ``group`` in ``year``)
     map: pl.DataFrame  # code, area, value (municipalities or regions in ``year``)
@@ -157,13 +163,14 @@ def read_view(request: HttpRequest, key: str) -> IndicatorView:
     series = (
         _named(series, {a.id: a for a in areas})
         .join(order, on="area_id")
-        .sort("_order", "year")
+        .sort("_order", "year", "sub")
         .drop("_order")
     )
+    series, stored = _with_labels(series)
     years = sorted(set(series["year"].to_list()))
-    if year is None or year not in years:
-        have = series.filter(pl.col("value").is_not_null() | pl.col("hidden"))
-        year = int(have["year"].max()) if have.height else (years[-1] if years else None)  # type: ignore[arg-type]
+    have = series.filter(pl.col("value").is_not_null() | pl.col("hidden"))
+    period = _chosen_period(request, stored, have, year)
+    year = period.year if period is not None else None
     group = parse_area(request.GET.get("group") or "")
     if group is None:
         first = next((a for a in areas if a.kind == "municipality"), None)
@@ -176,17 +183,57 @@ def read_view(request: HttpRequest, key: str) -> IndicatorView:
     )
     bars = pl.DataFrame()
     map_frame = pl.DataFrame()
+    shown = [period] if period is not None else None
     if year is not None:
         if group is not None:
             member_ids = tree.members(group.id, year)
-            bars = read_values(
-                ValueQuery([ind.id], member_ids, PeriodRange.of_years(year, year), public=public)
-            )
+            bars = read_values(ValueQuery([ind.id], member_ids, shown, public=public))
             bars = _named(bars, {a.id: a for a in Area.objects.filter(id__in=member_ids)})
         ids = tree.of_kind(level)
-        map_frame = read_values(ValueQuery([ind.id], ids, PeriodRange.of_years(year, year), public=public))
+        map_frame = read_values(ValueQuery([ind.id], ids, shown, public=public))
         map_frame = _named(map_frame, {a.id: a for a in Area.objects.filter(id__in=ids)})
-    return IndicatorView(ind, areas, group, year, level, years, series, bars, map_frame, public)
+    label = period_label(period.year, period.sub, lang()) if period is not None else ""
+    periods = [(Period.stored(y, sb).code, period_label(y, sb, lang())) for y, sb in reversed(stored)]
+    return IndicatorView(
+        ind, areas, group, year, level, years, period, label, periods, series, bars, map_frame, public
+    )
+
+
+def _with_labels(series: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[int, int]]]:
+    """``series`` with ``label``, the period as a reader says it ("maaliskuu 2024"), as an Enum in the
+    periods' order (so that charts and alt texts order months by time); and the (year, sub) pairs."""
+    pairs = sorted(set(series.select("year", "sub").iter_rows())) if series.height else []
+    labels = [period_label(y, sb, lang()) for y, sb in pairs]
+    order = list(dict.fromkeys(labels))
+    table = pl.DataFrame(
+        {"year": [y for y, _ in pairs], "sub": [sb for _, sb in pairs], "label": labels},
+        schema={"year": pl.Int64, "sub": pl.Int64, "label": pl.Enum(order)},
+    )
+    return series.join(table, on=["year", "sub"], how="left", maintain_order="left"), pairs
+
+
+def _chosen_period(
+    request: HttpRequest, stored: list[tuple[int, int]], have: pl.DataFrame, year: int | None
+) -> Period | None:
+    """The period asked for (``period=2024M03``, or ``year=2024``: its latest period), else the latest
+    period with a value."""
+    wanted: list[tuple[int, int]] = []
+    code = request.GET.get("period") or ""
+    if code:
+        try:
+            p = Period.parse(code)
+            wanted = [(p.year, p.sub)]
+        except UnknownPeriod:
+            wanted = []
+    elif year is not None:
+        wanted = [ys for ys in stored if ys[0] == year]
+    chosen = [ys for ys in stored if ys in wanted]
+    if not chosen:
+        chosen = sorted(set(have.select("year", "sub").iter_rows())) or stored
+    if not chosen:
+        return None
+    y, sb = max(chosen)
+    return Period.stored(y, sb)
 
 
 def _title(view: IndicatorView) -> str:
@@ -198,10 +245,12 @@ def build_chart(view: IndicatorView, which: str) -> Any:
     common = {"unit": unit_label(ind.unit, lang()), "decimals": ind.decimals, "lang": lang()}
     if which == "series":
         data = view.series.filter(pl.col("value").is_not_null())
-        return charts.time_series(data, title=_title(view), **common)
+        if _yearly(view):
+            return charts.time_series(data, title=_title(view), **common)
+        return charts.time_series(data, title=_title(view), x="label", x_title=_("Period"), **common)
     if which == "bars":
         data = view.bars.filter(pl.col("value").is_not_null()) if view.bars.height else view.bars
-        title = f"{_title(view)}, {view.group.name(lang()) if view.group else ''} {view.year}"
+        title = f"{_title(view)}, {view.group.name(lang()) if view.group else ''} {view.period_label}"
         return charts.bar_with_intervals(
             data if data.height else pl.DataFrame({"area": [], "value": []}), title=title,
             highlight=[a.name(lang()) for a in view.areas], **common,
@@ -215,7 +264,9 @@ def build_chart(view: IndicatorView, which: str) -> Any:
                 schema={"code": pl.String, "area": pl.String, "value": pl.Float64},
             )
         )
-        return charts.choropleth(data, level=view.level, title=f"{_title(view)} {view.year}", **common)  # type: ignore[arg-type]
+        return charts.choropleth(
+            data, level=view.level, title=f"{_title(view)} {view.period_label}", **common
+        )  # type: ignore[arg-type]
     raise Http404("Unknown chart")
 
 
@@ -228,12 +279,19 @@ def _alt(view: IndicatorView, which: str) -> str:
         "unit": unit_label(ind.unit, lang()),
     }
     if which == "series":
-        return charts.alt_text("line", view.series, **kw)
+        return charts.alt_text("line", view.series, **kw, **({} if _yearly(view) else {"x": "label"}))
     if which == "bars":
         return (
-            charts.alt_text("bar", view.bars, year=view.year or "", **kw) if view.bars.height else kw["title"]
+            charts.alt_text("bar", view.bars, year=view.period_label, **kw)
+            if view.bars.height
+            else kw["title"]
         )
-    return charts.alt_text("map", view.map, year=view.year or "", **kw) if view.map.height else kw["title"]
+    return charts.alt_text("map", view.map, year=view.period_label, **kw) if view.map.height else kw["title"]
+
+
+def _yearly(view: IndicatorView) -> bool:
+    """Are all the series' periods whole years (the default, and the charts' year axis)?"""
+    return view.series.height == 0 or not (view.series["sub"] != 0).any()
 
 
 def _table_rows(frame: pl.DataFrame, decimals: int, sort: list[str]) -> list[dict[str, Any]]:
@@ -247,7 +305,9 @@ def _table_rows(frame: pl.DataFrame, decimals: int, sort: list[str]) -> list[dic
                 "area": r.get("area"),
                 "kind": r.get("area_kind"),
                 "code": r.get("code"),
-                "year": r.get("year"),
+                "year": period_label(r["year"], r.get("sub") or 0, lang())
+                if r.get("year") is not None
+                else "",
                 "value": charts.format_number(r["value"], decimals, lang())
                 if r.get("value") is not None
                 else "",
@@ -314,7 +374,8 @@ def _comparisons(view: IndicatorView) -> list[dict[str, str]]:
     if len(view.areas) < 2 or view.year is None:
         return []
     ind, code = view.indicator, lang()
-    shown = view.series.filter(pl.col("year") == view.year)
+    assert view.period is not None
+    shown = view.series.filter((pl.col("year") == view.year) & (pl.col("sub") == view.period.sub))
     got = verdicts_against_first(shown, view.areas)
     rows = {r["area_id"]: r for r in shown.iter_rows(named=True)}
 
@@ -344,8 +405,8 @@ def indicator(request: HttpRequest, key: str) -> HttpResponse:
     labels = {
         "series": _("Development over time"),
         "bars": _("Municipalities of %(group)s in %(year)s") % {
-            "group": view.group.name(lang()) if view.group else "", "year": view.year},
-        "map": _("Map %(year)s") % {"year": view.year},
+            "group": view.group.name(lang()) if view.group else "", "year": view.period_label},
+        "map": _("Map %(year)s") % {"year": view.period_label},
     }  # fmt: skip
     for which in CHARTS:
         if which == "bars" and (view.group is None or view.bars.height == 0):
@@ -354,9 +415,11 @@ def indicator(request: HttpRequest, key: str) -> HttpResponse:
             view.map.height == 0 or view.map.filter(pl.col("value").is_not_null()).height == 0
         ):
             no_map = (
-                _("No map: the indicator has no values for municipalities in %(year)s.") % {"year": view.year}
+                _("No map: the indicator has no values for municipalities in %(year)s.")
+                % {"year": view.period_label}
                 if view.level == "municipality"
-                else _("No map: the indicator has no values for regions in %(year)s.") % {"year": view.year}
+                else _("No map: the indicator has no values for regions in %(year)s.")
+                % {"year": view.period_label}
             )
             continue
         alt = _alt(view, which)
@@ -391,6 +454,8 @@ def indicator(request: HttpRequest, key: str) -> HttpResponse:
             area_options(("region", "county", "group")), view.group.key if view.group else ""
         ),
         "years": list(reversed(view.years)),
+        "yearly": _yearly(view),
+        "period_code": view.period.code if view.period else "",
         "attribution": attribution_label(ind.attribution or ind.source.attribution, lang()),
         "rights": [r.label(lang()) for r in RIGHTS if r.key in (ind.rights or [])],
         "kind_labels": KIND_LABELS,
@@ -402,7 +467,7 @@ def indicator(request: HttpRequest, key: str) -> HttpResponse:
 
 def _export(view: IndicatorView) -> pl.DataFrame:
     """The three tables of the page in one frame, with a ``table`` column saying which."""
-    cols = ["table", "area_kind", "code", "area", "year", "value", "ci_lower", "ci_upper", "numerator",
+    cols = ["table", "area_kind", "code", "area", "year", "period", "value", "ci_lower", "ci_upper", "numerator",
             "denominator", "suppressed", "internal_unpublished", "computed_from_members"]  # fmt: skip
     parts = []
     for name, frame in (("series", view.series), ("bars", view.bars), ("map", view.map)):
@@ -415,6 +480,7 @@ def _export(view: IndicatorView) -> pl.DataFrame:
                 "code",
                 "area",
                 "year",
+                "period",
                 "value",
                 pl.col("lower").alias("ci_lower"),
                 pl.col("upper").alias("ci_upper"),
@@ -439,7 +505,7 @@ def indicator_data(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     ind = view.indicator
     meta = [("what", f"kasvu indicator page: {ind.title(lang())} ({ind.key})"),
             ("areas", ", ".join(a.name(lang()) for a in view.areas)),
-            ("year of bars and map", str(view.year)),
+            ("year of bars and map", view.period.code if view.period else "None"),
             ("published values only", "yes" if view.public else "no: internal, includes unpublished values"),
             *[(k, v) for k, v in _metadata(ind)]]  # fmt: skip
     if ind.source.is_generated:
