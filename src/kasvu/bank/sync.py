@@ -50,7 +50,7 @@ from kasvu.bank.pipeline import indicator_keys
 from kasvu.importers.base import ImportFailed, ParsedBatch
 
 KINDS = ("pxweb", "sotkanet", "files")
-KEY = ["indicator_id", "area_id", "year", "breakdown_id"]
+KEY = ["indicator_id", "area_id", "year", "sub", "breakdown_id"]  # sub: the period in the year (issue 17)
 
 
 @dataclass
@@ -244,6 +244,7 @@ def _store(batch: ParsedBatch, changes: SourceChanges, *, kind: str, user: str) 
         pl.col("indicator").replace_strict(ids, default=None, return_dtype=pl.Int64).alias("indicator_id"),
         pl.col("area_id"),
         pl.col("year").cast(pl.Int32),
+        pl.col("sub").cast(pl.Int16),
         pl.col("breakdown")
         .replace_strict(breakdowns, default=None, return_dtype=pl.Int64)
         .alias("breakdown_id"),
@@ -272,11 +273,11 @@ def _compare(
     joined = joined.join(known, on=KEY, how="left").with_columns(pl.col("known").fill_null(False))
     new = joined.filter(~pl.col("known"))
     revised = joined.filter(pl.col("known") & pl.col("value").ne_missing(pl.col("old")))
-    scope_periods = sent.select("indicator_id", "year").unique()
+    scope_periods = sent.select("indicator_id", "year", "sub").unique()
     withdrawn = (
         before.filter(pl.col("import_run_id").is_in(same_source))
         .join(sent, on=KEY, how="anti")
-        .join(scope_periods, on=["indicator_id", "year"], how="semi")
+        .join(scope_periods, on=["indicator_id", "year", "sub"], how="semi")
     )
     names = _Names()
     changes.added += new.height
