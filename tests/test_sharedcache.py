@@ -83,3 +83,11 @@ def test_clearing_one_prefix_leaves_other_runs_keys_alone():
 def test_the_configured_caches_are_redis_when_the_url_is_set():
     _redis_url()
     assert all(isinstance(caches[a], sharedcache.PrefixedRedisCache) for a in sharedcache.TABLES)
+
+
+def test_entries_kept_by_another_release_of_the_code_are_never_read(monkeypatch):
+    version = (3, 1418, 1418, 233, 5)
+    mine = sharedcache.version_key(version)
+    assert sharedcache.version_key(version) == mine  # the same code: the same key, in every process
+    monkeypatch.setattr(sharedcache, "code_version", lambda: "another-release")
+    assert sharedcache.version_key(version) != mine

@@ -151,3 +151,29 @@ def test_the_data_version_is_read_at_most_once_a_second_per_process(client, demo
     load_demo(keys=("demo:child-welfare-notifications",), codes=["755"])  # in this process: seen at once
     assert client.get(PROFILE)["X-Kasvu-Cache"] == "miss"
     pagecache.forget_state()
+
+
+def test_the_warm_up_builds_a_profile_in_each_language_past_the_page_cache(client, demo_data, monkeypatch):
+    from django.db import connections
+    from django.utils.translation import get_language
+
+    from kasvu.bank.management.commands.serve import _warm_worker
+    from kasvu.web.views import areas
+
+    first = Area.objects.filter(kind="municipality", valid_to__isnull=True).order_by("code").first()
+    client.get(f"/areas/municipality/{first.code}/")  # cached: a request would warm nothing
+    built, said = [], []
+    real = areas.profile
+    monkeypatch.setattr(
+        areas,
+        "profile",
+        lambda request, kind, code: built.append(get_language()) or real(request, kind, code),
+    )
+    monkeypatch.setattr(connections, "close_all", lambda: None)  # the test's transaction stays open
+
+    class Worker:
+        class log:
+            info = staticmethod(lambda *args: said.append(args))
+
+    _warm_worker(Worker())
+    assert built == ["fi", "sv", "en"] and said == []
