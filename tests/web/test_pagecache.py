@@ -91,6 +91,7 @@ def test_anonymous_api_answers_are_cached_and_token_holders_bypass_it(client, de
     first, second = client.get(path), client.get(path)
     assert (first["X-Kasvu-Cache"], second["X-Kasvu-Cache"]) == ("miss", "hit")
     assert second.json() == first.json() and second["Content-Type"].startswith("application/json")
+    assert len(first["ETag"]) > 10 and second["ETag"] == first["ETag"]  # the API's own ETag, kept
     with_token = client.get(path, headers={"Authorization": "Bearer not-a-token"})
     assert with_token.status_code == 401 and "X-Kasvu-Cache" not in with_token
 

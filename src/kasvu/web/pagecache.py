@@ -225,7 +225,9 @@ def _keep(key: str, request: HttpRequest, response: HttpResponse, whole: bool) -
     """Keep the answer under ``key`` and give it the public headers; the entry, or None if not kept."""
     if not _storable(request, response):
         return None
-    _public_headers(response, {"etag": '""', "modified": 0.0})  # Cache-Control and Vary, kept with it
+    if "Cache-Control" not in response:  # Cache-Control and Vary of a public answer, kept with it
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
     headers = [(n, v) for n, v in response.items() if n.lower() not in _NOT_KEPT] if whole else None
     entry = _entry(response, headers)
     try:
