@@ -54,6 +54,7 @@ from kasvu.readmodel import (
     references_for_area,
     sync,
 )
+from kasvu.readmodel.periods import like_latest
 from kasvu.readmodel.schema import R_NO_COUNTS
 from kasvu.rights import RIGHTS
 from kasvu.stats.significance import DECREASING, INCREASING, NOT_TESTABLE
@@ -274,7 +275,7 @@ def compute_profile(
     obs = apply_disclosure(obs, meta, public)
     m = meta.select("indicator_id", "kind", "scale", "direction")
     obs = obs.join(m, on="indicator_id", how="inner")
-    obs = _like_periods(obs, area.id, until_year)
+    obs = like_latest(obs, area.id, until_year)  # a monthly indicator in its latest month of each year
     own = obs.filter(pl.col("area_id") == area.id)
     present = own.filter(pl.col("value").is_not_null() | pl.col("hidden"))
     if until_year is not None:
@@ -326,23 +327,6 @@ def compute_profile(
         pairs_needed = [(int(i), int(y)) for i, y in head.select("indicator_id", "year").iter_rows()]
         bands = bands_of(pairs_needed, area.kind)
     return _assemble(area, references, meta, own, head, tested, trends, bands, public, lang, years, alpha)
-
-
-def _like_periods(obs: pl.DataFrame, area_id: int, until_year: int | None) -> pl.DataFrame:
-    """Each indicator in periods like the area's latest one: a monthly indicator whose latest value is of
-    March 2024 is shown for March, compared with the references' March 2024 and followed over the
-    Marches of the years before (one value per year, as for yearly indicators); yearly ones unchanged."""
-    if "sub" not in obs.columns or not (obs["sub"] != 0).any():
-        return obs
-    own = obs.filter((pl.col("area_id") == area_id) & (pl.col("value").is_not_null() | pl.col("hidden")))
-    if until_year is not None:
-        own = own.filter(pl.col("year") <= until_year)
-    latest = own.sort("year", "sub").group_by("indicator_id").agg(pl.col("sub").last().alias("_sub"))
-    return (
-        obs.join(latest, on="indicator_id", how="left")
-        .filter(pl.col("_sub").is_null() | (pl.col("sub") == pl.col("_sub")))
-        .drop("_sub")
-    )
 
 
 def _value(row: dict[str, Any], prefix: str = "", generated: bool = False) -> Value:

@@ -65,3 +65,13 @@ def test_profile_shows_a_monthly_indicators_latest_month(client, monthly):
     # The latest month, December 2024 (the 24th): Helsinki 2000 + 10 × 23 = 2 230.
     assert "joulukuu 2024" in html and f"2{NBSP}230" in html
     assert "December 2024" in client.get("/en/areas/municipality/091/").content.decode()
+
+
+def test_compare_page_compares_the_latest_month_with_the_same_month(client, monthly):
+    url = "/en/compare/?area=municipality:091&area=municipality:049&indicator=statfin:99zz:lkm"
+    html = client.get(url).content.decode()
+    # December 2024: Helsinki 2 230 against Espoo 1 230 (its first area), nothing from other months.
+    assert "December 2024" in html and "2,230" in html and "1,230" in html
+    data = client.get(url + "&format=csv").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(data)))
+    assert sorted(r["value"] for r in rows) == ["1230.0", "2230.0"]

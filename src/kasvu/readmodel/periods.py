@@ -363,3 +363,25 @@ def with_period_columns(frame: pl.DataFrame, *, dates: bool = True) -> pl.DataFr
     return out.join(
         table.rename({"year": "_y", "sub": "_s"}), on=["_y", "_s"], how="left", maintain_order="left"
     ).drop("_y", "_s")
+
+
+def like_latest(
+    frame: pl.DataFrame, area_id: int | None = None, until_year: int | None = None
+) -> pl.DataFrame:
+    """Each indicator in periods like its latest one (of ``area_id``'s values, or of any area's): a monthly
+    indicator whose latest value is of March 2024 keeps the Marches of every year — one value per year, as
+    a yearly indicator has, so that a profile or report compares like periods and follows them over the
+    years. Yearly indicators (and frames without ``sub``) are returned unchanged."""
+    if "sub" not in frame.columns or not (frame["sub"] != 0).any():
+        return frame
+    have = frame.filter(pl.col("value").is_not_null() | pl.col("hidden"))
+    if area_id is not None:
+        have = have.filter(pl.col("area_id") == area_id)
+    if until_year is not None:
+        have = have.filter(pl.col("year") <= until_year)
+    latest = have.sort("year", "sub").group_by("indicator_id").agg(pl.col("sub").last().alias("_sub"))
+    return (
+        frame.join(latest, on="indicator_id", how="left")
+        .filter(pl.col("_sub").is_null() | (pl.col("sub") == pl.col("_sub")))
+        .drop("_sub")
+    )

@@ -34,6 +34,7 @@ from kasvu.readmodel import (
     references_for_area,
     sync,
 )
+from kasvu.readmodel.periods import like_latest
 from kasvu.readmodel.store import import_runs
 from kasvu.reports.document import ProvenanceEntry
 
@@ -165,6 +166,7 @@ def fetch(
             indicators=list(infos), areas=list(all_areas), periods=PeriodRange.of_years(*years), public=public
         )
     )
+    values = like_latest(values, until_year=years[1])  # sub-year indicators: their latest month, quarter …
     # ``withheld``: hidden by the gate (no test, trend or band uses it, as on the web); ``hidden``: not
     # printed (for internal reports nothing is hidden, ``internal`` marks what the public would not see).
     values = values.with_columns(
