@@ -101,3 +101,22 @@ def test_indicator_page_shows_quality_warnings_to_analysts_only(bank, tmp_path, 
         html = client.get(prefix + url).content.decode()
         assert 'id="quality"' in html, prefix
         assert sentence in html, prefix
+
+
+def test_monthly_values_are_compared_with_peers_of_the_same_month():
+    """An area far below its peers in February 2024 is flagged; January's values are no peers of it."""
+    import polars as pl
+
+    from kasvu.bank.quality import outliers
+
+    rows = [(1, a, "municipality", 2024, 1, 1, 10.0 + a / 10) for a in range(1, 9)]
+    rows += [(1, a, "municipality", 2024, 2, 1, 50.0 + a / 10) for a in range(1, 8)] + [
+        (1, 8, "municipality", 2024, 2, 1, 10.0)
+    ]
+    frame = pl.DataFrame(
+        rows,
+        schema=["indicator_id", "area_id", "kind", "year", "sub", "breakdown_id", "value"],
+        orient="row",
+    )
+    flagged = outliers(frame, years=None, peer_indicators=[1]).filter(pl.col("check") == "peers")
+    assert flagged.select("area_id", "year", "value").rows() == [(8, 2024, 10.0)]

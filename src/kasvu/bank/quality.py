@@ -82,14 +82,17 @@ def outliers(frame: pl.DataFrame, *, years: list[int] | None, peer_indicators: l
     ``years=None`` checks each indicator's latest year; ``peer_indicators`` are
     those compared with peers (rates and shares).
     """
-    frame = frame.filter(pl.col("value").is_not_null()).sort([*SERIES, "year"])
-    latest = pl.col("year") == pl.col("year").max().over("indicator_id")
+    # A period within the year (months, quarters: kasvu.readmodel.periods) is its own point of the series.
+    period = ["year", "sub"] if "sub" in frame.columns else ["year"]
+    frame = frame.filter(pl.col("value").is_not_null()).sort([*SERIES, *period])
+    when = pl.col("year") * 1000 + (pl.col("sub") if "sub" in frame.columns else 0)
+    latest = when == when.max().over("indicator_id")
     wanted = pl.col("year").is_in(years) if years is not None else latest
     changes = frame.with_columns(
         (pl.col("value") - pl.col("value").shift(1).over(SERIES)).alias("change")
     ).filter(pl.col("change").is_not_null())
     own = _flag(changes, "change", SERIES, wanted, "own series")
-    peers_by = ["indicator_id", "kind", "year", "breakdown_id"]
+    peers_by = ["indicator_id", "kind", *period, "breakdown_id"]
     peers = _flag(
         frame.filter(pl.col("indicator_id").is_in(peer_indicators)), "value", peers_by, wanted, "peers"
     )
