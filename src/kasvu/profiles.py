@@ -54,7 +54,7 @@ from kasvu.readmodel import (
     references_for_area,
     sync,
 )
-from kasvu.readmodel.periods import like_latest
+from kasvu.readmodel.periods import code_of, like_latest
 from kasvu.readmodel.schema import R_NO_COUNTS
 from kasvu.rights import RIGHTS
 from kasvu.stats.significance import DECREASING, INCREASING, NOT_TESTABLE
@@ -456,6 +456,7 @@ def profile_frame(profile: Profile) -> pl.DataFrame:
         base = {
             "indicator": r.indicator.key, "title": r.indicator.title, "unit": r.indicator.unit,
             "area_code": profile.area.code, "area": profile.area.name(profile.lang), "year": v.year,
+            "period": code_of(v.year, v.sub) if v.year is not None else None,
             "value": v.value, "ci_lower": v.lower, "ci_upper": v.upper,
             "suppressed": v.suppression_reason if v.suppressed else None,
             "internal_unpublished": v.internal, "computed_from_members": v.computed,
@@ -484,7 +485,7 @@ def profile_frame(profile: Profile) -> pl.DataFrame:
             })  # fmt: skip
     schema = {
         "indicator": pl.String, "title": pl.String, "unit": pl.String, "area_code": pl.String,
-        "area": pl.String, "year": pl.Int64, "value": pl.Float64, "ci_lower": pl.Float64,
+        "area": pl.String, "year": pl.Int64, "period": pl.String, "value": pl.Float64, "ci_lower": pl.Float64,
         "ci_upper": pl.Float64, "suppressed": pl.String, "internal_unpublished": pl.Boolean,
         "computed_from_members": pl.Boolean, "trend": pl.String, "band": pl.String,
         "generated_demo_data": pl.Boolean, "source": pl.String, "licence": pl.String,

@@ -75,3 +75,11 @@ def test_compare_page_compares_the_latest_month_with_the_same_month(client, mont
     data = client.get(url + "&format=csv").content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(data)))
     assert sorted(r["value"] for r in rows) == ["1230.0", "2230.0"]
+
+
+def test_profile_download_and_api_name_the_month(client, monthly):
+    data = client.get("/en/areas/municipality/091/?format=csv").content.decode("utf-8-sig")
+    rows = [r for r in csv.DictReader(io.StringIO(data)) if r["indicator"] == "statfin:99zz:lkm"]
+    assert {(r["year"], r["period"], r["value"]) for r in rows} == {("2024", "2024M12", "2230.0")}
+    api = client.get("/api/v1/profiles/municipality:091").json()
+    assert {r["period"] for r in api["rows"] if r["indicator"] == "statfin:99zz:lkm"} == {"2024M12"}

@@ -161,6 +161,7 @@ if importlib.util.find_spec("kasvu.profiles") is not None:
         title: str | None
         unit: str | None
         year: int | None
+        period: str | None = Field(None, description="The period shown: 2024, or e.g. 2024M03 for a month.")
         value: float | None
         ci_lower: float | None
         ci_upper: float | None
