@@ -124,6 +124,21 @@ def profile_summary(
     return profile
 
 
+def kept(key: Any, build: Callable[[], Any]) -> Any:
+    """``build()``, kept in the shared cache under ``key`` for this data version (and release of the code)."""
+    from kasvu.readmodel import data_version
+    from kasvu.sharedcache import VersionedStore
+
+    store = VersionedStore()
+    namespace = store.namespace(data_version())
+    hit = store.get(namespace, key)
+    if hit is not None:
+        return hit
+    value = build()
+    store.put(namespace, key, value)
+    return value
+
+
 # ---------------------------------------------------------------------------
 # The job
 

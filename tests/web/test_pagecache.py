@@ -178,3 +178,17 @@ def test_the_warm_up_builds_a_profile_in_each_language_past_the_page_cache(clien
 
     _warm_worker(Worker())
     assert built == ["fi", "sv", "en"] and said == []
+
+
+def test_a_signed_in_page_reuses_the_rows_of_the_profile_but_not_the_page(demo_data):
+    anna, bert = Client(), Client()
+    anna.force_login(_analyst())
+    first = anna.get("/en" + PROFILE).content.decode()
+    user = get_user_model().objects.create_user("analyst-bert", password="a-long-test-password-2")
+    Profile.objects.create(user=user, role=Role.ANALYST)
+    bert.force_login(user)
+    second = bert.get("/en" + PROFILE)
+    html = second.content.decode()
+    assert "X-Kasvu-Cache" not in second and "analyst-bert" in html and "analyst-anna" not in html
+    assert html.count("<tr>") == first.count("<tr>") > 3 and "&lt;tr&gt;" not in html  # kept rows stay markup
+    assert "Internal view" in html
