@@ -35,7 +35,7 @@ DERIVED_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "period_kind": pl.String,  # year, month, quarter, half_year, school_year, pooled
     "import_run_id": pl.Int64,  # the import that last changed a stored value; null when computed
     "computed": pl.Boolean,  # computed from the members (a group, region, county or the country)
-    "approximate": pl.Boolean,  # computed as a population-weighted mean (see readmodel.groups)
+    "approximate": pl.Boolean,  # weighted by the total population in place of its own (readmodel.weights)
     "missing_reason": pl.String,  # no value: why ("2 of 8 members have no data")
     "group_suppressed": pl.Int64,  # the stored disclosure pattern of a computed value (1/2)
     "hidden": pl.Boolean,  # hidden from the public (the stored pattern or the primary rule)
@@ -91,7 +91,8 @@ COLUMN_MEANINGS = {
     "real), denominator_derived",
     "comparison": "the first area against this one (better, worse, higher, lower, no_difference, "
     "not_testable), after Benjamini–Hochberg adjustment over the page",
-    "approximate": "true when a computed value is a weighted mean (see 'weight'), not exact",
+    "approximate": "true when a computed value is weighted by the total population in place of the population "
+    "the indicator is per (see 'weight'); a proper weight or exact sums give false",
     "aggregation": "how a group's value is computed from its members: ratio, sum or weighted_mean",
     "weight": "the weights of a weighted mean (the population behind the rate)",
     "missing_reason": "why there is no value (e.g. 2 of 8 members have no data)",
