@@ -236,3 +236,42 @@ def test_period_column_bad_code_and_disagreeing_year(tmp_path: Path) -> None:
     )
     with pytest.raises(ImportFailed, match=r"row 2, field 'year': year 2023 and period 2024M01 disagree"):
         read_table(path)
+
+
+def test_period_column_sets_each_new_indicators_period_kind(tmp_path: Path) -> None:
+    path = tmp_path / "obs.csv"
+    path.write_text(
+        "indicator,area_code,period,value\n"
+        "local:meals,049,2024M03,1\nlocal:meals,049,2024M04,2\nlocal:visits,049,2024Q1,3\n"
+        "local:pooled,049,2022-2023,4\nlocal:yearly,049,2024,5\nlocal:halves,049,2024H2,6\n",
+        encoding="utf-8",
+    )
+    keys = ["local:meals", "local:visits", "local:pooled", "local:yearly", "local:halves", "local:none"]
+    (tmp_path / "obs.indicators.csv").write_text(
+        "key,title_fi\n" + "".join(f"{k},{k}\n" for k in keys), encoding="utf-8"
+    )
+    kinds = {m.key: m.period_kind for m in read_table(path).indicators}
+    assert kinds == {
+        "local:meals": "month",
+        "local:visits": "quarter",
+        "local:pooled": "pooled",
+        "local:yearly": "year",
+        "local:halves": "half_year",
+        "local:none": "year",  # no rows: the default
+    }
+
+
+@pytest.mark.django_db
+def test_imported_monthly_indicator_is_stored_as_monthly(tmp_path: Path) -> None:
+    from django.core.management import call_command
+
+    from kasvu.bank.loader import load
+    from kasvu.bank.models import Indicator
+    from kasvu.demo import population_2025
+
+    load(population_2025(), kind="table")
+    path = tmp_path / "obs.csv"
+    path.write_text("indicator,area_code,period,value\nlocal:meals,049,2024M03,1\n", encoding="utf-8")
+    (tmp_path / "obs.indicators.csv").write_text("key,title_fi\nlocal:meals,Ateriat\n", encoding="utf-8")
+    call_command("import_", "table", str(path))
+    assert Indicator.objects.get(key="local:meals").period_kind == "month"

@@ -30,7 +30,7 @@ from kasvu.importers.base import (
     IndicatorMeta,
     ParsedBatch,
 )
-from kasvu.readmodel.periods import FORMS, Period, UnknownPeriod, code_of
+from kasvu.readmodel.periods import FORMS, Period, UnknownPeriod, code_of, kind_expr
 from kasvu.rights import RIGHT_KEYS
 
 FLAG_WORDS = {
@@ -277,9 +277,27 @@ def read_table(path: str | Path) -> ParsedBatch:
         ind_rows, ind_where = (_read_csv(sidecar), str(sidecar)) if sidecar else (None, "")
     indicators = parse_indicator_rows(ind_rows, file=ind_where) if ind_rows else []
     observations = parse_observation_rows(obs_rows, file=obs_where)
+    _set_period_kinds(indicators, observations)
     return ParsedBatch(
         source_file=str(path), indicators=indicators, observations=observations, area_scheme="code"
     )
+
+
+def _set_period_kinds(indicators: list[IndicatorMeta], observations: pl.DataFrame) -> None:
+    """An indicator's period kind from its rows' period codes (2024M03: month, 2024Q1: quarter …): the
+    kind of most of its rows; years when it has none or no rows."""
+    if "sub" not in observations.columns:
+        return
+    counts = (
+        observations.select("indicator", kind_expr().alias("kind"))
+        .group_by("indicator", "kind")
+        .len()
+        .sort("len", "kind", descending=[True, False])
+        .unique("indicator", keep="first")
+    )
+    kinds = dict(counts.select("indicator", "kind").iter_rows())
+    for meta in indicators:
+        meta.period_kind = kinds.get(meta.key, meta.period_kind)
 
 
 def _read_workbook(path: Path) -> dict[str, list[list[Any]]]:
