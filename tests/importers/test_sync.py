@@ -160,3 +160,40 @@ def test_data_updates_page_shows_the_revision_to_analysts(config, pxweb, client)
     assert "Revised values" not in page  # no English on the Finnish page
     sv = client.get("/sv/data-updates/").content.decode()
     assert "Reviderade värden" in sv
+
+
+def test_monthly_source_reports_new_and_revised_months(tmp_path, settings, client):
+    from django.contrib.auth import get_user_model
+
+    from importers.test_convention import MONTHS, make_px
+    from kasvu.accounts.models import Profile, Role
+
+    settings.KASVU_SYNC_REPORTS = str(tmp_path / "reports")
+    load(population_2025(), kind="table")
+    px = make_px(tmp_path / "99zz.px", areas=["KU049", "KU091"], periods=MONTHS[:-1], time="Kuukausi")
+    config = tmp_path / "sync.yaml"
+    source = {"name": "monthly", "kind": "files", "importer": "px", "path": str(px)}
+    config.write_text(yaml.safe_dump({"sources": [source]}), encoding="utf-8")
+    run(config)
+    # December 2024 is published; Helsinki's November is revised (2 220 -> 2 225).
+    make_px(px, areas=["KU049", "KU091"], periods=MONTHS, time="Kuukausi")
+    px.write_bytes(px.read_bytes().replace(b"\n2220 23.2\n", b"\n2225 23.2\n"))
+    report = run(config)
+    [changes] = report.sources
+    assert changes.new_periods == ["statfin:99zz:lkm 2024M12", "statfin:99zz:osuus 2024M12"]
+    [revised] = changes.revised
+    assert (revised.indicator, revised.area, revised.period, revised.old, revised.new) == (
+        "statfin:99zz:lkm", "Helsinki (municipality:091)", "2024M11", 2220.0, 2225.0
+    )  # fmt: skip
+    lines = report.lines()
+    assert "  new period: statfin:99zz:lkm 2024M12" in lines
+    assert any(
+        line.startswith("  revised: statfin:99zz:lkm Helsinki (municipality:091) 2024M11 total")
+        for line in lines
+    )
+    user = get_user_model().objects.create_user("analyst", password="a-long-test-password-1")
+    Profile.objects.create(user=user, role=Role.ANALYST)
+    client.force_login(user)
+    page = client.get("/data-updates/").content.decode()
+    assert "marraskuu 2024" in page and "2M11" not in page
+    assert "November 2024" in client.get("/en/data-updates/").content.decode()

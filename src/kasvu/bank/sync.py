@@ -48,6 +48,7 @@ from kasvu.bank.models import Area, Breakdown, ImportRun, Indicator
 from kasvu.bank.observations import observations_frame
 from kasvu.bank.pipeline import indicator_keys
 from kasvu.importers.base import ImportFailed, ParsedBatch
+from kasvu.readmodel.periods import code_of
 
 KINDS = ("pxweb", "sotkanet", "files")
 KEY = ["indicator_id", "area_id", "year", "sub", "breakdown_id"]  # sub: the period in the year (issue 17)
@@ -61,11 +62,11 @@ class Revision:
     breakdown: str
     old: float | None
     new: float | None
+    period: str = ""  # the period's code: 2024, 2024M03 … (reports written before issue 17 have none)
 
     def __str__(self) -> str:
-        return (
-            f"{self.indicator} {self.area} {self.year} {self.breakdown}: {_num(self.old)} -> {_num(self.new)}"
-        )
+        when = self.period or self.year
+        return f"{self.indicator} {self.area} {when} {self.breakdown}: {_num(self.old)} -> {_num(self.new)}"
 
 
 @dataclass
@@ -115,7 +116,7 @@ class SyncReport:
             out += [f"  new area: {a}" for a in s.new_areas]
             out += [f"  revised: {r}" for r in s.revised]
             out += [
-                f"  withdrawn (kept in the bank): {r.indicator} {r.area} {r.year} {r.breakdown}"
+                f"  withdrawn (kept in the bank): {r.indicator} {r.area} {r.period or r.year} {r.breakdown}"
                 for r in s.withdrawn
             ]
         out.append("Changes: yes." if self.changed else "No change.")
@@ -285,16 +286,16 @@ def _compare(
         changes.revised.append(names.revision(row, row["old"], row["value"]))
     for row in withdrawn.sort(KEY).iter_rows(named=True):
         changes.withdrawn.append(names.revision(row, row["value"], None))
-    for ind, year in _firsts(new, before, "year"):
-        changes.new_periods.append(f"{names.indicator(ind)} {year}")
+    for ind, year, sub in _firsts(new, before, "year", "sub"):
+        changes.new_periods.append(f"{names.indicator(ind)} {code_of(year, sub)}")  # 2024, 2024M03 …
     for ind, area in _firsts(new, before, "area_id"):
         changes.new_areas.append(f"{names.indicator(ind)} {names.area(area)}")
 
 
-def _firsts(new: pl.DataFrame, before: pl.DataFrame, column: str) -> list[tuple[int, int]]:
-    """(indicator, year or area) pairs the new values bring for the first time, for indicators that had
-    values before (a new indicator's periods are all new, which says nothing)."""
-    pairs = ["indicator_id", column]
+def _firsts(new: pl.DataFrame, before: pl.DataFrame, *columns: str) -> list[tuple[int, ...]]:
+    """(indicator, period's year and sub, or area) the new values bring for the first time, for indicators
+    that had values before (a new indicator's periods are all new, which says nothing)."""
+    pairs = ["indicator_id", *columns]
     fresh = (
         new.select(pairs)
         .unique()
@@ -302,7 +303,7 @@ def _firsts(new: pl.DataFrame, before: pl.DataFrame, column: str) -> list[tuple[
         .join(before.select("indicator_id").unique(), on="indicator_id", how="semi")
         .sort(pairs)
     )
-    return [(int(a), int(b)) for a, b in fresh.iter_rows()]
+    return [tuple(int(v) for v in row) for row in fresh.iter_rows()]
 
 
 class _Names:
@@ -330,6 +331,7 @@ class _Names:
             str(self._breakdowns.get(row["breakdown_id"], row["breakdown_id"])),
             old,
             new,
+            code_of(int(row["year"]), int(row["sub"])),
         )
 
 

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from kasvu import access
 from kasvu.bank.models import Indicator
 from kasvu.bank.sync import recent_reports
+from kasvu.labels import period_label
+from kasvu.readmodel.periods import Period, UnknownPeriod
 
 #: Rows of revised or withdrawn values shown per source; the JSON report keeps all.
 SHOWN = 50
@@ -34,9 +36,21 @@ def data_updates(request: HttpRequest) -> HttpResponse:
                 row["title"] = titles.get(row["indicator"], row["indicator"])
                 row["area"] = re.sub(r"\((\w+):([^)]+)\)$", r"(\2)", row["area"])  # the code, no English kind
                 row["breakdown"] = words.get(row["breakdown"], row["breakdown"])
+                row["period"] = _period_label(row.get("period"), lang)  # "marraskuu 2024"; "" for a year
             source["revised_shown"] = source["revised"][:SHOWN]
             source["withdrawn_shown"] = source["withdrawn"][:SHOWN]
             source["more_revised"] = max(0, len(source["revised"]) - SHOWN)
             source["more_withdrawn"] = max(0, len(source["withdrawn"]) - SHOWN)
         report["when"] = datetime.strptime(report["started_at"], "%Y-%m-%d %H:%M:%S UTC")
     return render(request, "kasvu/updates.html", {"reports": reports})
+
+
+def _period_label(code: str | None, lang: str) -> str:
+    """A sub-year period as the page's language names it; "" for a whole year (the year is shown)."""
+    if not code:
+        return ""
+    try:
+        period = Period.parse(code)
+    except UnknownPeriod:
+        return code
+    return "" if period.kind == "year" else period_label(period.year, period.sub, lang)
