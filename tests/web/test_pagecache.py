@@ -192,3 +192,13 @@ def test_a_signed_in_page_reuses_the_rows_of_the_profile_but_not_the_page(demo_d
     assert "X-Kasvu-Cache" not in second and "analyst-bert" in html and "analyst-anna" not in html
     assert html.count("<tr>") == first.count("<tr>") > 3 and "&lt;tr&gt;" not in html  # kept rows stay markup
     assert "Internal view" in html
+
+
+def test_no_early_page_for_plain_http_when_https_is_required_or_for_an_unknown_host(
+    client, demo_data, settings
+):
+    client.get(PROFILE)  # cached
+    assert client.get(PROFILE, headers={"Host": "evil.example"}).status_code == 400
+    settings.SECURE_SSL_REDIRECT = True
+    redirected = Client().get(PROFILE)  # a new client: middleware read with the setting
+    assert redirected.status_code == 301 and redirected["Location"].startswith("https://")

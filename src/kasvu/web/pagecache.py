@@ -364,6 +364,12 @@ def sessionless(request: HttpRequest) -> bool:
     its answer is the same for everyone, known before any session, user or CSRF work."""
     from kasvu.replicas import PIN_COOKIE
 
+    if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+        return False  # SecurityMiddleware sends it to https first
+    try:
+        request.get_host()  # a Host not in ALLOWED_HOSTS gets Django's 400, not a page
+    except Exception:
+        return False
     cookies = request.COOKIES
     return (
         request.method == "GET"
