@@ -54,6 +54,21 @@ def data_file():
     return data_path
 
 
+@pytest.fixture
+def monthly(db, tmp_path):
+    """A spec-built monthly PX table (11rc's layout, 2023M01–2024M12, Espoo, Helsinki, Vantaa: see
+    importers/test_convention.make_px) imported with no mapping, beside the population."""
+    from django.core.management import call_command
+
+    from importers.test_convention import MONTHS, make_px
+    from kasvu.bank.loader import load
+    from kasvu.demo import population_2025
+
+    load(population_2025(), kind="table")
+    path = make_px(tmp_path / "99zz.px", areas=["KU049", "KU091", "KU092"], periods=MONTHS, time="Kuukausi")
+    call_command("import_", "px", str(path))
+
+
 @pytest.hookimpl(trylast=True)  # after pytest-django's own reordering, which would undo this
 def pytest_collection_modifyitems(config, items):
     """Browser tests run last: their live server needs transactional tests, whose flush empties the

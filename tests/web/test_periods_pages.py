@@ -9,21 +9,9 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
-from django.core.management import call_command
-
-from importers.test_convention import MONTHS, make_px
-from kasvu.bank.loader import load
-from kasvu.demo import population_2025
+from importers.test_convention import MONTHS
 
 NBSP = "\u00a0"
-
-
-@pytest.fixture
-def monthly(db, tmp_path):
-    load(population_2025(), kind="table")
-    path = make_px(tmp_path / "99zz.px", areas=["KU049", "KU091", "KU092"], periods=MONTHS, time="Kuukausi")
-    call_command("import_", "px", str(path))
 
 
 def test_monthly_indicator_page_shows_months_in_the_pages_language(client, monthly):

@@ -28,6 +28,7 @@ Phrases = Mapping[str, Mapping[str, str]]
 PHRASES: dict[str, dict[str, str]] = {
     "fi": {
         "value": "{area}: {value} vuonna {year}.",
+        "value_period": "{area}: {value} ({period}).",
         "higher": "Arvo on tilastollisesti merkitsevästi suurempi kuin vertailualueen {ref} arvo {ref_value}.",
         "lower": "Arvo on tilastollisesti merkitsevästi pienempi kuin vertailualueen {ref} arvo {ref_value}.",
         "same": "Arvo ei eroa tilastollisesti merkitsevästi vertailualueen {ref} arvosta {ref_value}.",
@@ -61,6 +62,7 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "sv": {
         "value": "{area}: {value} år {year}.",
+        "value_period": "{area}: {value} ({period}).",
         "higher": "Värdet är statistiskt signifikant högre än i jämförelseområdet {ref}: {ref_value}.",
         "lower": "Värdet är statistiskt signifikant lägre än i jämförelseområdet {ref}: {ref_value}.",
         "same": "Värdet skiljer sig inte statistiskt signifikant från jämförelseområdet {ref}: {ref_value}.",
@@ -92,6 +94,7 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "en": {
         "value": "{area}: {value} in {year}.",
+        "value_period": "{area}: {value} ({period}).",
         "higher": "The value is statistically significantly higher than in the reference area {ref}: "
         "{ref_value}.",
         "lower": "The value is statistically significantly lower than in the reference area {ref}: {ref_value}.",
@@ -162,6 +165,7 @@ class Estimate:
     upper: float | None = None
     year: int | None = None
     suppressed: bool = False
+    period: str = ""  # a sub-year period as the reader says it ("joulukuu 2024"); "" for the year
 
 
 def load_phrases(path: Path | None) -> dict[str, dict[str, str]]:
@@ -197,7 +201,11 @@ def _judgement(verdict: str, direction: str, up: str, down: str) -> str | None:
 
 def value_sentence(e: Estimate, m: Measure, lang: str, phrases: Phrases = PHRASES) -> str:
     if e.suppressed:
-        return f"{e.name}: – ({e.year}). " + _say(phrases, lang, "suppressed", threshold=m.threshold)
+        return f"{e.name}: – ({e.period or e.year}). " + _say(
+            phrases, lang, "suppressed", threshold=m.threshold
+        )
+    if e.period:
+        return _say(phrases, lang, "value_period", area=e.name, value=shown(e, m, lang), period=e.period)
     return _say(phrases, lang, "value", area=e.name, value=shown(e, m, lang), year=e.year)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 
 from kasvu.classification import data_path
-from kasvu.labels import attribution_label, date_label
+from kasvu.labels import attribution_label, date_label, period_label
 from kasvu.readmodel import IndicatorInfo
 from kasvu.reports import formatting as fmt
 from kasvu.reports import narrative as nar
@@ -31,11 +31,13 @@ def _f(v: Any) -> float | None:
     return float(v)
 
 
-def estimate(row: dict[str, Any] | None, name: str) -> nar.Estimate:
-    """A narrative estimate from a values row; hidden rows are suppressed, missing rows have no value."""
+def estimate(row: dict[str, Any] | None, name: str, lang: str = "") -> nar.Estimate:
+    """A narrative estimate from a values row; hidden rows are suppressed, missing rows have no value.
+    With ``lang``, a sub-year row names its period ("joulukuu 2024", :func:`period_text`)."""
     if row is None:
         return nar.Estimate(name, None)
     hidden = bool(row.get("hidden"))
+    sub = int(row.get("sub") or 0)
     return nar.Estimate(
         name,
         None if hidden else _f(row.get("value")),
@@ -43,7 +45,16 @@ def estimate(row: dict[str, Any] | None, name: str) -> nar.Estimate:
         None if hidden else _f(row.get("upper")),
         int(row["year"]) if row.get("year") is not None else None,
         suppressed=hidden,
+        period=period_label(int(row["year"]), sub, lang)
+        if lang and sub and row.get("year") is not None
+        else "",
     )
+
+
+def period_text(row: dict[str, Any] | None, year: int, lang: str) -> str:
+    """The period of a values row as the reader says it: the year, or "maaliskuu 2024" for a month."""
+    sub = int((row or {}).get("sub") or 0)
+    return period_label(year, sub, lang) if sub else str(year)
 
 
 def value_cell(row: dict[str, Any] | None, info: IndicatorInfo, lang: str) -> Cell:

@@ -24,6 +24,7 @@ from kasvu.reports.builders.common import (
     lookup,
     measure,
     methods_chapter,
+    period_text,
     provenance_chapter,
     rights_chapters,
     table_notes,
@@ -202,11 +203,12 @@ def _summary(
     tested = 0
     for info in shown:
         y = latest[info.id]
-        aest = estimate(vals.get((info.id, a.id, y)), a.name)
+        arow = vals.get((info.id, a.id, y))
+        aest = estimate(arow, a.name, lang)
         mine = vw.Side(a.name, vw.shown(aest.value, info.unit, info.decimals, lang), hidden=aest.suppressed)
         cells = [
             Cell(info.title, generated=info.generated),
-            Cell(str(y)),
+            Cell(period_text(arow, y, lang)),  # 2024, or the latest month "joulukuu 2024"
             Cell(nar.shown(aest, measure(info), lang)),
         ]
         said: list[tuple[str, str]] = []
@@ -280,7 +282,7 @@ def _section(
     tx, lang, m, a = ctx.tx, ctx.lang, measure(info), ctx.area
     sec = Chapter(info.title, key=f"indicator-{info.key}")
     arow = vals.get((info.id, a.id, year))
-    aest = estimate(arow, a.name)
+    aest = estimate(arow, a.name, lang)
     sentences = [nar.value_sentence(aest, m, lang, tx.phrases)]
     findings = []
     refs = ctx.refs_for(info.id)
@@ -294,7 +296,7 @@ def _section(
             findings.append(f"{info.title}. {sentences[0]} {s}")
     tr = trends.get((info.id, a.id)) or {}
     if tr.get("first_year") is not None:
-        first = estimate(vals.get((info.id, a.id, int(tr["first_year"]))), a.name)
+        first = estimate(vals.get((info.id, a.id, int(tr["first_year"]))), a.name, lang)
         sentences.append(nar.trend_sentence(first, aest, tr.get("verdict") or "", m, lang, tx.phrases))
     sec.add(
         generated_text(" ".join(s for s in sentences if s), info.generated, lang, tx),
@@ -305,7 +307,7 @@ def _section(
     years = sorted({y for (i, ar, y) in vals if i == info.id and ar == a.id})
     points, rows = [], []
     for y in years:
-        row = [Cell(str(y))]
+        row = [Cell(period_text(vals.get((info.id, a.id, y)), y, lang))]  # like periods: each year's month
         for s in series:
             r = vals.get((info.id, s.id, y))
             hidden = r is None or bool(r.get("hidden")) or r.get("value") is None
