@@ -116,8 +116,8 @@ def memberships_frame() -> pl.DataFrame:
 
 def _area_kinds() -> pl.DataFrame:
     return pl.DataFrame(
-        list(Area.objects.values_list("id", "kind")),
-        schema={"area_id": pl.Int64, "kind": pl.String},
+        list(Area.objects.values_list("id", "kind", "code")),
+        schema={"area_id": pl.Int64, "kind": pl.String, "area_code": pl.String},
         orient="row",
     )
 
@@ -211,6 +211,7 @@ def _decide(ind: Indicator, cells: pl.DataFrame, memberships: pl.DataFrame, kind
             pl.col("year").cast(pl.Int64),
             "sex",
             "kind",
+            "area_code",
             "value",
             "numerator",
             "denominator",
@@ -225,6 +226,7 @@ def _decide(ind: Indicator, cells: pl.DataFrame, memberships: pl.DataFrame, kind
                 "year",
                 "sex",
                 "kind",
+                "area_code",
                 pl.lit(None, pl.Float64).alias("value"),
                 pl.col("count").alias("numerator"),
                 "denominator",
@@ -233,6 +235,9 @@ def _decide(ind: Indicator, cells: pl.DataFrame, memberships: pl.DataFrame, kind
                 pl.lit(None, pl.Int64).alias("id"),
             )
             audited = pl.concat([stored_part, extra.filter(pl.col("kind").is_in(AUDITED_KINDS))])
+        # A fixed order (the database returns rows in any order, group_by too): cells of equal cost are
+        # chosen by area code, so the same table always gets the same pattern.
+        audited = audited.sort("year", "area_code", "sex", "area_id", nulls_last=True)
         audited = audited.with_columns(pl.lit(ind.key).alias("indicator"))
         stored_areas = cells["area_id"].unique().implode()
         outside = ~pl.col("group_id").is_in(withheld_kinds.implode()) | pl.col("group_id").is_in(stored_areas)
@@ -354,7 +359,7 @@ def _observations(ind_ids: Sequence[int], bd_keys: dict[int, str]) -> pl.DataFra
     )
 
 
-_NO_KINDS = pl.DataFrame(schema={"area_id": pl.Int64, "kind": pl.String})
+_NO_KINDS = pl.DataFrame(schema={"area_id": pl.Int64, "kind": pl.String, "area_code": pl.String})
 
 
 def same_count_families(indicators: Sequence[Indicator], obs: pl.DataFrame) -> list[list[Indicator]]:

@@ -12,7 +12,8 @@ at once (:func:`partitions`). If only one cell of such a sum is hidden, it is th
 the published parts. Cells and sums are kept as linear constraints (total − Σ parts = 0), and
 
 1. while some constraint has exactly one hidden cell, the smallest other cell of that constraint is hidden
-   too (hiding the smallest loses the least information);
+   too (hiding the smallest loses the least information), also in the sums that nesting implies
+   (:func:`identities`: a region and the county with the same municipalities, a = b);
 2. an exact audit then asks whether any hidden cell is still determined by the published cells through
    *combinations* of constraints (e.g. across overlapping hierarchies), and if so hides the smallest
    published cell next to it, and returns to step 1.
@@ -314,7 +315,11 @@ def _close_single_gaps(
         c_con, c_cell = con[candidate], cell[candidate]
         order = np.lexsort((c_cell, size[c_cell], c_con))
         _, first = np.unique(c_con[order], return_index=True)
-        hidden[c_cell[order][first]] = True
+        chosen = c_cell[order][first]
+        # Top-down, as HiTaS: group cells chosen first, the member cells in a later pass, which then
+        # sees them (else two sums would each hide a member for a gap that the group closes).
+        level = np.floor(np.nan_to_num(size[chosen]) / LEVEL_COST)
+        hidden[chosen[level == level.max()]] = True
 
 
 def _breaking_cells(
@@ -370,6 +375,10 @@ def _breaking_cells(
             if rank < u.shape[1]
             else np.ones(published.size, bool)
         )
+        # A constraint outside the component has no hidden cell: it is a combination y may add freely
+        # (region = county when both have the same municipalities), so a cell it holds breaks nothing.
+        outside = np.unique(cell[~np.isin(row_of, comp_rows)])
+        in_null &= ~np.isin(published, outside)
         for k, t in enumerate(targets.tolist()):
             used = np.abs(uses[:, k]) > 1e-7
             options = published[used & in_null]
@@ -415,7 +424,7 @@ def protect(
     unknown = np.isnan(counts)
     size = counts if cost is None else np.asarray(cost, dtype=np.float64)
     start = np.asarray(primary, dtype=bool) | unknown
-    con, cell, coef = _entries(constraints)
+    con, cell, coef = _entries(pl.concat([constraints, identities(constraints)]))
     hidden = start.copy()
     # One BLAS thread: the audit runs many SVDs of small matrices (a few hundred rows), for which
     # OpenBLAS's threads cost more than they save; on a shared 2-CPU machine under load the audit was
@@ -430,6 +439,85 @@ def protect(
                 local_con, local, coef[entries], start[cells], unknown[cells], size[cells], cells
             )
     return hidden, hidden & ~start
+
+
+#: Sums implied by nesting are added only when they have at most this many parts besides the totals.
+NESTED_LIMIT = 30
+
+
+def _sums(constraints: pl.DataFrame) -> pl.DataFrame:
+    """(constraint, total, parts) of the constraints of the form total − Σ parts = 0."""
+    rows = constraints.group_by("constraint").agg(
+        pl.col("cell").filter(pl.col("coef") == -1).sort().alias("parts"),
+        pl.col("cell").filter(pl.col("coef") == 1).alias("total"),
+        pl.len().alias("n"),
+    )
+    rows = rows.filter(
+        (pl.col("total").list.len() == 1)
+        & (pl.col("parts").list.len() > 1)
+        & (pl.col("n") == pl.col("parts").list.len() + 1)
+    )
+    return rows.select("constraint", pl.col("total").list.first(), "parts").sort("constraint")
+
+
+def identities(constraints: pl.DataFrame) -> pl.DataFrame:
+    """Sums implied by nesting, numbered after ``constraints``: for a sum a = Σ P and a sum b = Σ Q with
+    Q ⊆ P, a − b = Σ (P minus Q) (a region and a county with the same municipalities: a = b; a county minus
+    the user group inside it: the other municipalities); and a − Σ bᵢ = the rest when all the sums
+    inside a are disjoint (a region minus its three user groups).
+
+    They follow from the constraints, so the audit's row space and verdict do not change. They let the
+    cheap step protect a cell within its own subtable at once, as HiTaS does level by level: a hidden
+    region hides the county equal to it; Kauniainen hidden in the West county beside the West user group
+    hides Espoo (a member), not the group. Without them the loop hid member after member, one audit
+    each (benchmarks/RESULTS.md). Only sums with at most ``NESTED_LIMIT`` remaining parts are added.
+    """
+    schema = {"constraint": pl.Int64, "cell": pl.Int64, "coef": pl.Int64}
+    if constraints.height == 0:
+        return pl.DataFrame(schema=schema)
+    rows = _sums(constraints)
+    flat = rows.select("constraint", "parts").explode("parts").rename({"parts": "part"})
+    size = rows.select("constraint", pl.col("parts").list.len().alias("size"))
+    pairs = (
+        flat.join(flat, on="part", suffix="_s")
+        .filter(pl.col("constraint") != pl.col("constraint_s"))
+        .group_by("constraint", "constraint_s")
+        .agg(pl.len().alias("shared"))
+        .join(size, on="constraint")
+        .join(size.rename({"constraint": "constraint_s", "size": "size_s"}), on="constraint_s")
+        .filter(pl.col("shared") == pl.col("size_s"))
+        .filter((pl.col("size") > pl.col("size_s")) | (pl.col("constraint") < pl.col("constraint_s")))
+        .sort("constraint", "size_s", "constraint_s", descending=[False, True, False])
+    )
+    total: dict[int, int] = dict(zip(rows["constraint"].to_list(), rows["total"].to_list(), strict=True))
+    parts = {c: set(p) for c, p in zip(rows["constraint"].to_list(), rows["parts"].to_list(), strict=True)}
+    inside: dict[int, list[int]] = {}
+    for r, sub in pairs.select("constraint", "constraint_s").iter_rows():
+        inside.setdefault(r, []).append(sub)
+    found: list[tuple[int, list[int], list[int]]] = []  # (a, the b's, the remaining parts)
+    seen: set[tuple[int, tuple[int, ...]]] = set()
+    for r, subs in inside.items():
+        families = [[sub] for sub in subs]
+        union: set[int] = set().union(*(parts[sub] for sub in subs))
+        if len(subs) > 1 and len(union) == sum(len(parts[sub]) for sub in subs):
+            families.append(subs)  # all disjoint: one family (overlapping ones would be a choice)
+        for family in families:
+            key = (total[r], tuple(sorted(total[sub] for sub in family)))
+            rest = parts[r].difference(*(parts[sub] for sub in family))
+            if key in seen or len(rest) > NESTED_LIMIT:
+                continue
+            seen.add(key)
+            found.append((total[r], [total[sub] for sub in family], sorted(rest)))
+    first = int(constraints["constraint"].max()) + 1  # type: ignore[arg-type]
+    con: list[int] = []
+    cell: list[int] = []
+    coef: list[int] = []
+    for n, (a, bs, others) in enumerate(found):
+        entries = [(a, 1), *((b, -1) for b in bs), *((m, -1) for m in others)]
+        con.extend([first + n] * len(entries))
+        cell.extend(c for c, _ in entries)
+        coef.extend(v for _, v in entries)
+    return pl.DataFrame({"constraint": con, "cell": cell, "coef": coef}, schema=schema)
 
 
 def _blocks(n_cells: int, con: IntArray, cell: IntArray) -> list[tuple[IntArray, IntArray]]:

@@ -220,7 +220,9 @@ def _margin(
             frame = frame.join(members, on=col, how="inner").drop(col).rename({"_group": col})
     by = list(by)
     sums = [pl.col(f"{p}{k}").sum() for k in range(n_items) for p in ("wy", "w", "n")]
-    psu_level = frame.group_by(["_stratum", "_psu", *by]).agg(sums)
+    # sorted: group_by returns groups in any order, and float sums in another order differ in the last
+    # bits, so re-publishing the same survey would "update" values (and could change the pattern)
+    psu_level = frame.group_by(["_stratum", "_psu", *by]).agg(sums).sort(["_stratum", "_psu", *by])
     domain = psu_level.group_by(by).agg(sums)
     domain = domain.with_columns(
         [(pl.col(f"wy{k}") / pl.col(f"w{k}")).alias(f"est{k}") for k in range(n_items)]
