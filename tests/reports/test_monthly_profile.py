@@ -42,3 +42,21 @@ def test_profile_report_shows_a_monthly_indicator_in_its_latest_month(monthly, t
     out = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     out = re.sub(r"\s+", " ", out.replace("\u00a0", " "))
     assert label in out and number in out
+
+
+@pytest.mark.parametrize(("lang", "label"), [("fi", "joulukuu 2024"), ("sv", "december 2024")])
+def test_regional_report_names_the_latest_month_of_a_monthly_indicator(monthly, tmp_path, lang, label):
+    """The regional report said "2024" beside a value of December 2024 (the summary table's period)."""
+    from kasvu.bank.areas import create_group
+
+    create_group("capital", {"fi": "Pääkaupunkiseutu", "sv": "Huvudstadsregionen"}, ["049", "091", "092"])
+    template = layouts.find()
+    report = service.build(
+        service.request_for("regional", "group:capital", 2024, lang, indicators=[KEY], template=template)
+    )
+    paths = write(report, ["html"], tmp_path, template)
+    html = next(p for p in paths if p.suffix == ".html" or p.is_dir())
+    html = html / "index.html" if html.is_dir() else html
+    text = _text(html.read_text())
+    assert f"({label})" in text  # the group's value sentence names the month
+    assert re.search(rf"{label}\s", text)  # and the summary table's period cell

@@ -25,6 +25,7 @@ from kasvu.reports.builders.common import (
     interval_cell,
     lookup,
     measure,
+    period_text,
     methods_chapter,
     provenance_chapter,
     rights_chapters,
@@ -235,7 +236,7 @@ def _indicator_section(
     g, c = ctx.group, ctx.country
     grow, crow = vals.get((info.id, g.id, year)), vals.get((info.id, c.id, year))
     sec = Chapter(info.title, key=f"indicator-{info.key}")
-    gest, cest = estimate(grow, g.name), estimate(crow, c.name)
+    gest, cest = estimate(grow, g.name, lang), estimate(crow, c.name, lang)
     vs_country = (cmp.get((info.id, g.id, c.id, year)) or {}).get("verdict")
     first_year = year - WINDOW_YEARS + 1
     text = " ".join(
@@ -395,8 +396,8 @@ def _trend_sentence(
             nar.Estimate(area.name, None), nar.Estimate(area.name, None), "", m, lang, tx.phrases
         )
     y0 = max(int(tr["first_year"]), first_year)
-    first = estimate(vals.get((info.id, area.id, y0)), area.name)
-    last = estimate(vals.get((info.id, area.id, year)), area.name)
+    first = estimate(vals.get((info.id, area.id, y0)), area.name, lang)
+    last = estimate(vals.get((info.id, area.id, year)), area.name, lang)
     return nar.trend_sentence(first, last, tr["verdict"], m, lang, tx.phrases)
 
 
@@ -548,7 +549,7 @@ def _themes_chapter(
             rows.append(
                 [
                     Cell(info.title + (" *" if info.generated else ""), generated=info.generated),
-                    Cell(str(year)),
+                    Cell(period_text(grow or crow, year, lang)),  # 2024, or the latest month
                     Cell(
                         nar.shown(estimate(grow, g.name), m, lang),
                         suppressed=bool(grow and grow.get("hidden")),
