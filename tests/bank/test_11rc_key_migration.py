@@ -4,7 +4,8 @@ exist both are kept; backwards the old keys come back."""
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from bank.migrating import migrate, migrate_to_latest
 
 BEFORE = [("bank", "0008_observation_sub_period")]
 AFTER = [("bank", "0009_rename_11rc_keys")]
@@ -21,14 +22,14 @@ def _values():
 
 @pytest.mark.django_db(transaction=True)
 def test_old_11rc_keys_are_renamed_keeping_their_values(restored_after_flush, capsys):
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps
-    Source = old.get_model("bank", "Source")
-    Indicator = old.get_model("bank", "Indicator")
-    Area = old.get_model("bank", "Area")
-    Observation = old.get_model("bank", "Observation")
-    ImportRun = old.get_model("bank", "ImportRun")
+    old = migrate(BEFORE)
+    Source, Indicator, Area, Observation, ImportRun = (
+        old.Source,
+        old.Indicator,
+        old.Area,
+        old.Observation,
+        old.ImportRun,
+    )
     source = Source.objects.create(key="statfin", name_fi="Tilastokeskus")
     run = ImportRun.objects.create(kind="px")
     area = Area.objects.filter(kind="municipality").order_by("code").first()
@@ -45,8 +46,7 @@ def test_old_11rc_keys_are_renamed_keeping_their_values(restored_after_flush, ca
             for y in (2023, 2024)
         )  # fmt: skip
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(AFTER)
+    migrate(AFTER)
     after = _values()
     assert after == [
         ("statfin:11rc:5-9", 2023, 4023.0),  # its new key was taken: kept, with a note what to do
@@ -61,12 +61,10 @@ def test_old_11rc_keys_are_renamed_keeping_their_values(restored_after_flush, ca
     note = capsys.readouterr().err
     assert "'statfin:11rc:5-9'" in note and "'statfin:11rc:vaesto:5-9'" in note and "delete" in note
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
+    migrate(BEFORE)
     assert {k for k, _, _ in _values()} == {
         "statfin:11rc:total", "statfin:11rc:0-4", "statfin:11rc:5-9", "statfin:11rc:vaesto:5-9"
     }  # fmt: skip
     assert ("statfin:11rc:total", 2024, 2024.0) in _values()
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_latest()

@@ -3,7 +3,8 @@ values, their count and their years are equal, and every one is the whole year (
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from bank.migrating import migrate, migrate_to_latest
 
 BEFORE = [("bank", "0007_indicator_disclosure")]
 AFTER = [("bank", "0008_observation_sub_period")]
@@ -17,15 +18,15 @@ def _rows(sql):
 
 @pytest.mark.django_db(transaction=True)
 def test_migration_keeps_every_value(restored_after_flush):
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps
-    Source = old.get_model("bank", "Source")
-    Indicator = old.get_model("bank", "Indicator")
-    Area = old.get_model("bank", "Area")
-    Observation = old.get_model("bank", "Observation")
-    ImportRun = old.get_model("bank", "ImportRun")
-    GroupSuppression = old.get_model("bank", "GroupSuppression")
+    old = migrate(BEFORE)
+    Source, Indicator, Area, Observation, ImportRun, GroupSuppression = (
+        old.Source,
+        old.Indicator,
+        old.Area,
+        old.Observation,
+        old.ImportRun,
+        old.GroupSuppression,
+    )
     source = Source.objects.create(key="statfin", name_fi="Tilastokeskus")
     ind = Indicator.objects.create(key="statfin:test", source=source, source_code="test", title_fi="Testi")
     run = ImportRun.objects.create(kind="test")
@@ -42,8 +43,7 @@ def test_migration_keeps_every_value(restored_after_flush):
     before = _rows("SELECT indicator_id, area_id, year, breakdown_id, value FROM bank_observation")
     assert len(before) == 9
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(AFTER)
+    migrate(AFTER)
     after = _rows("SELECT indicator_id, area_id, year, breakdown_id, value FROM bank_observation")
     assert after == before
     assert _rows("SELECT DISTINCT sub FROM bank_observation") == [(0,)]
@@ -57,5 +57,4 @@ def test_migration_keeps_every_value(restored_after_flush):
         )
     assert len(_rows("SELECT id FROM bank_observation")) == 10
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_latest()
